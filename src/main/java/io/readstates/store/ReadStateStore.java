@@ -1,0 +1,110 @@
+package io.readstates.store;
+
+/**
+ * The read states of many users, owned by one thread (a shard's event loop); implementations are not
+ * thread-safe.
+ *
+ * <p><b>Residency is by user.</b> A user is resident with all of its read states or not at all, so
+ * {@link #forEach} is always complete. Every operation on a user's records requires the user to be
+ * resident, and answers {@link Outcome#NOT_RESIDENT} otherwise; a caller loads the user and
+ * {@link #install}s it.
+ *
+ * <p><b>A missing read state</b> behaves as (lastRead 0, mentions 0). An operation creates a record
+ * only when it changes those values, bumps the version on every change, and marks the record dirty.
+ *
+ * <p><b>Eviction.</b> Capacity is a number of record slots and of user slots. Clean users are kept in
+ * least-recently-used order; a user that becomes dirty leaves that order, and re-enters it as the
+ * most recently used when its last dirty record is marked clean. An operation that needs room evicts
+ * clean users from the least recently used end, never the user it is working on. When evicting every
+ * clean user would still not make room, it answers {@link Outcome#FULL} and evicts nothing.
+ *
+ * <p><b>Ids</b> are unsigned 64-bit values carried in {@code long}s and compared as unsigned.
+ */
+public interface ReadStateStore extends AutoCloseable
+{
+    /** @return true if the user's read states are in memory. Does not count as a use. */
+    boolean isResident(long userId);
+
+    /**
+     * Makes a user resident with exactly the given read states (all clean), as the most recently used.
+     *
+     * @return CHANGED once installed; UNCHANGED if the user was already resident (memory is the newer
+     * copy, so the loaded states are ignored); FULL if there is no room even after eviction.
+     */
+    Outcome install(long userId, LoadedUser states);
+
+    /**
+     * Fills {@code into} with one read state.
+     *
+     * @return false if the user is not resident or has no read state on the channel.
+     */
+    boolean get(long userId, long channelId, ReadState into);
+
+    /**
+     * Visits every read state of a resident user, in no particular order.
+     *
+     * @return the number visited, or -1 if the user is not resident.
+     */
+    int forEach(long userId, ReadStateVisitor visitor);
+
+    /** lastRead = max(lastRead, messageId), mentions = 0. */
+    Outcome ack(long userId, long channelId, long messageId);
+
+    /** lastRead = messageId exactly (it may move backwards), mentions = mentionCount. */
+    Outcome manualAck(long userId, long channelId, long messageId, int mentionCount);
+
+    /** mentions + 1 if messageId is after lastRead; saturates at {@link Integer#MAX_VALUE}. */
+    Outcome mention(long userId, long channelId, long messageId);
+
+    /** Deletes one read state; the deletion is dirty until written. UNCHANGED if there was none. */
+    Outcome delete(long userId, long channelId);
+
+    /** Deletes every read state of a user; UNCHANGED if it had none. */
+    Outcome deleteUser(long userId);
+
+    /**
+     * Drops a clean user from memory.
+     *
+     * @return false if the user is not resident or has records not yet written.
+     */
+    boolean evict(long userId);
+
+    /**
+     * Walks up to {@code max} dirty records. Records stay dirty until {@link #markClean}, so a failed
+     * write is simply collected again.
+     *
+     * @return the number visited.
+     */
+    int collectDirty(int max, DirtyRecordVisitor visitor);
+
+    /**
+     * Records that {@code version} of a record was written. The record becomes clean only if that is
+     * still its version: a change made while the write was in flight keeps it dirty. A written
+     * deletion is then forgotten.
+     *
+     * @return true if the record became clean.
+     */
+    boolean markClean(long userId, long channelId, long version);
+
+    /** @return the number of resident users. */
+    int residentUsers();
+
+    /** @return the number of read states held, not counting deletions waiting to be written. */
+    long readStates();
+
+    /** @return the number of dirty records, deletions included. */
+    long dirtyRecords();
+
+    /** @return the number of users evicted so far, by need or by {@link #evict}. */
+    long evictions();
+
+    /** @return how many records (read states and unwritten deletions) fit. */
+    int recordCapacity();
+
+    /** @return how many users can be resident at once. */
+    int userCapacity();
+
+    /** Releases the store's memory; the store must not be used afterwards. */
+    @Override
+    void close();
+}
