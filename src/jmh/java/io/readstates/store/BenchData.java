@@ -1,0 +1,47 @@
+package io.readstates.store;
+
+/**
+ * The data set every store benchmark holds: users with a fixed number of channels each, with ids shaped
+ * like snowflakes (large, sharing their high bits).
+ */
+final class BenchData
+{
+    static final int USERS = 1_000_000;
+    static final int CHANNELS_PER_USER = 8;
+    static final int READ_STATES = USERS * CHANNELS_PER_USER;
+    private static final long USER_BASE = 1_100_000_000_000_000_000L;
+    private static final long CHANNEL_BASE = 1_200_000_000_000_000_000L;
+    private static final int CHANNELS = 100_000;
+
+    private BenchData()
+    {
+    }
+
+    static long userId(final int user)
+    {
+        return USER_BASE + user * 4096L;
+    }
+
+    static long channelId(final int user, final int k)
+    {
+        return CHANNEL_BASE + ((user * 31L + k * 7919L) % CHANNELS) * 4096L;
+    }
+
+    /** Installs every user with all of its channels read up to message 1000, all clean. */
+    static void fill(final ReadStateStore store)
+    {
+        final LoadedUser loaded = new LoadedUser();
+        for (int u = 0; u < USERS; u++)
+        {
+            loaded.clear();
+            for (int k = 0; k < CHANNELS_PER_USER; k++)
+            {
+                loaded.add(channelId(u, k), 1000, 0, 1);
+            }
+            if (store.install(userId(u), loaded) != Outcome.CHANGED)
+            {
+                throw new IllegalStateException("store too small for the benchmark data");
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.readstates.store;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * Measures what 8,000,000 read states cost: native bytes per read state for the off-heap store (all of
+ * it, indexes included), and retained heap per read state for the on-heap baseline, from heap usage
+ * after full collections before and after filling. Also shows that the off-heap store's heap does not
+ * grow with its records.
+ *
+ * <p>Run: {@code mvn -Pjmh package -DskipTests && java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Xmx6g -cp target/benchmarks.jar io.readstates.store.MemoryFootprint}
+ */
+public final class MemoryFootprint
+{
+    private MemoryFootprint()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final int records = BenchData.READ_STATES;
+        final int users = records / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER;
+
+        final long heapBefore = usedHeapAfterGc();
+        try (OffHeapReadStateStore store = new OffHeapReadStateStore(records, users))
+        {
+            final long heapEmpty = usedHeapAfterGc();
+            BenchData.fill(store);
+            final long heapFull = usedHeapAfterGc();
+            System.out.printf("off-heap: %,d read states, %,d native bytes, %.1f B per read state; " +
+                    "heap %+,d B for the empty store, %+,d B while filling it%n",
+                store.readStates(), store.memoryBytes(), (double)store.memoryBytes() / store.readStates(),
+                heapEmpty - heapBefore, heapFull - heapEmpty);
+        }
+
+        final long onHeapBefore = usedHeapAfterGc();
+        try (OnHeapReadStateStore store = new OnHeapReadStateStore(records, users))
+        {
+            BenchData.fill(store);
+            final long onHeapAfter = usedHeapAfterGc();
+            System.out.printf("on-heap:  %,d read states, %,d heap bytes retained, %.1f B per read state%n",
+                store.readStates(), onHeapAfter - onHeapBefore, (double)(onHeapAfter - onHeapBefore) / store.readStates());
+        }
+    }
+
+    private static long usedHeapAfterGc()
+    {
+        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++)
+        {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}

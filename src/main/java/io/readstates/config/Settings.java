@@ -1,0 +1,238 @@
+package io.readstates.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every setting of the service, read from {@code conf/readstates.json} (or the file named by
+ * {@code READSTATES_CONFIG}) and overridden by environment variables. Each is validated here, once, at
+ * start-up; a bad value stops the service with a {@link BadSetting} naming it.
+ */
+public final class Settings
+{
+    /** Which store the shards hold: the off-heap store, or the on-heap baseline kept for comparison. */
+    public enum StoreKind
+    {
+        OFFHEAP, ONHEAP
+    }
+
+    public final int httpPort;
+    /** Null when the service is to start and manage its own local Redis. */
+    public final String redisUrl;
+    public final int shards;
+    public final long cacheBytes;
+    public final long flushIntervalMs;
+    /** Null only in insecure development mode. */
+    public final String internalToken;
+    public final boolean insecureDevMode;
+    public final int bodyLimitBytes;
+    public final StoreKind store;
+    public final Path dataDir;
+    public final long shutdownTimeoutMs;
+    public final int flushBatchRecords;
+
+    private final Map<String, String> described = new LinkedHashMap<>();
+
+    private Settings(final Source source)
+    {
+        httpPort = source.read("httpPort", "READSTATES_HTTP_PORT", "8080", Settings::port);
+        redisUrl = source.read("redisUrl", "READSTATES_REDIS_URL", "", Settings::redisUrl);
+        shards = source.read("shards", "READSTATES_SHARDS",
+            String.valueOf(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
+        cacheBytes = source.read("cacheBytes", "READSTATES_CACHE_BYTES", String.valueOf(256L << 20),
+            v -> longIn(v, 1L << 16, 1L << 42));
+        flushIntervalMs = source.read("flushIntervalMs", "READSTATES_FLUSH_INTERVAL_MS", "50", v -> longIn(v, 1, 60_000));
+        insecureDevMode = source.read("insecureDevMode", "READSTATES_INSECURE_DEV_MODE", "false", Settings::bool);
+        final String token = source.read("internalToken", "READSTATES_INTERNAL_TOKEN", "", v -> v);
+        bodyLimitBytes = source.read("bodyLimitBytes", "READSTATES_BODY_LIMIT_BYTES", String.valueOf(64 * 1024),
+            v -> intIn(v, 256, 64 << 20));
+        store = source.read("store", "READSTATES_STORE", "offheap", Settings::storeKind);
+        dataDir = source.read("dataDir", "READSTATES_DATA_DIR", "data", Path::of);
+        shutdownTimeoutMs = source.read("shutdownTimeoutMs", "READSTATES_SHUTDOWN_TIMEOUT_MS", "30000",
+            v -> longIn(v, 0, 3_600_000));
+        flushBatchRecords = source.read("flushBatchRecords", "READSTATES_FLUSH_BATCH_RECORDS", "1000",
+            v -> intIn(v, 1, 100_000));
+        if (token.isEmpty() && !insecureDevMode)
+        {
+            throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)",
+                "no internal token is configured; set one, or set READSTATES_INSECURE_DEV_MODE=true to run " +
+                "without authentication on a development machine");
+        }
+        if (!token.isEmpty() && token.length() < 16)
+        {
+            throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)", "must be at least 16 characters long");
+        }
+        internalToken = token.isEmpty() ? null : token;
+        if (cacheBytes / shards < 1L << 16)
+        {
+            throw new BadSetting("cacheBytes (READSTATES_CACHE_BYTES)",
+                "gives each of the " + shards + " shards less than 64 KiB; raise it or lower shards");
+        }
+        described.putAll(source.described);
+        described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
+    }
+
+    /** Settings from the environment and the configuration file it names (or conf/readstates.json if present). */
+    public static Settings load(final Map<String, String> env)
+    {
+        final String named = env.get("READSTATES_CONFIG");
+        final Path file = Path.of(named != null && !named.isEmpty() ? named : "conf/readstates.json");
+        JsonObject json = new JsonObject();
+        if (Files.exists(file))
+        {
+            try
+            {
+                json = new JsonObject(Files.readString(file));
+            }
+            catch (final IOException | DecodeException e)
+            {
+                throw new BadSetting("READSTATES_CONFIG", "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        else if (named != null && !named.isEmpty())
+        {
+            throw new BadSetting("READSTATES_CONFIG", "no such file: " + file);
+        }
+        return new Settings(new Source(json, env));
+    }
+
+    /** Every setting as it will be used, secrets masked, for the start-up log. */
+    public Map<String, String> describe()
+    {
+        return described;
+    }
+
+    public long cacheBytesPerShard()
+    {
+        return cacheBytes / shards;
+    }
+
+    /** A setting whose value cannot be used; the message names the setting and what would be valid. */
+    public static final class BadSetting extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        public BadSetting(final String setting, final String problem)
+        {
+            super("bad setting " + setting + ": " + problem);
+        }
+    }
+
+    private static final class Source
+    {
+        private final JsonObject json;
+        private final Map<String, String> env;
+        private final Map<String, String> described = new LinkedHashMap<>();
+
+        Source(final JsonObject json, final Map<String, String> env)
+        {
+            this.json = json;
+            this.env = env;
+        }
+
+        <T> T read(final String key, final String envName, final String fallback, final Function<String, T> parse)
+        {
+            String raw = env.get(envName);
+            if (raw == null)
+            {
+                final Object fromFile = json.getValue(key);
+                raw = fromFile == null ? fallback : String.valueOf(fromFile);
+            }
+            raw = raw.trim();
+            try
+            {
+                final T value = parse.apply(raw);
+                described.put(key, raw.isEmpty() ? "(unset)" : raw);
+                return value;
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new BadSetting(key + " (" + envName + ")", "'" + raw + "' " + e.getMessage());
+            }
+        }
+    }
+
+    private static int port(final String v)
+    {
+        return intIn(v, 0, 65535);
+    }
+
+    private static int intIn(final String v, final int min, final int max)
+    {
+        return (int)longIn(v, min, max);
+    }
+
+    private static long longIn(final String v, final long min, final long max)
+    {
+        final long value;
+        try
+        {
+            value = Long.parseLong(v);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("is not a whole number; expected " + min + " to " + max);
+        }
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException("is out of range; expected " + min + " to " + max);
+        }
+        return value;
+    }
+
+    private static boolean bool(final String v)
+    {
+        switch (v.toLowerCase(Locale.ROOT))
+        {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException("is not a boolean; expected true or false");
+        }
+    }
+
+    private static StoreKind storeKind(final String v)
+    {
+        try
+        {
+            return StoreKind.valueOf(v.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("is not a store kind; expected offheap or onheap");
+        }
+    }
+
+    private static String redisUrl(final String v)
+    {
+        if (v.isEmpty())
+        {
+            return null;
+        }
+        try
+        {
+            final URI uri = new URI(v);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null)
+            {
+                throw new IllegalArgumentException("is not a Redis URL; expected redis://host:port");
+            }
+            return v;
+        }
+        catch (final URISyntaxException e)
+        {
+            throw new IllegalArgumentException("is not a Redis URL; expected redis://host:port");
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.readstates.persist;
+
+import io.readstates.domain.Snowflake;
+import io.readstates.shard.ChannelTable;
+import io.readstates.store.DirtyRecordVisitor;
+import io.readstates.store.ReadStateStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.agrona.collections.LongHashSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
+ * version, so repeated changes of a record become one write) and dirty channels, sends them to Redis
+ * as one pipelined batch, and marks clean what Redis confirmed. One batch is in flight at a time; a
+ * backlog is drained batch after batch without waiting for the timer. When Redis fails, nothing is
+ * marked clean: the records stay dirty and the next attempt, after a growing backoff, sends them again.
+ *
+ * <p>Runs on the shard's event loop only: the store and channel table are handed over by suppliers
+ * that check it.
+ */
+public final class Persister
+{
+    private static final Logger LOG = Logger.getLogger(Persister.class.getName());
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final Supplier<ReadStateStore> store;
+    private final Supplier<ChannelTable> channels;
+    private final String name;
+    private final long intervalMs;
+    private final int batchRecords;
+
+    private final long[] sentUsers;
+    private final long[] sentChannels;
+    private final long[] sentVersions;
+    private int sent;
+    private final long[] sentChannelIds;
+    private int sentChannelCount;
+    private final BatchBuilder builder = new BatchBuilder();
+
+    private long timer = -1;
+    private boolean inFlight;
+    private int consecutiveFailures;
+    private long nextAttemptAt;
+    private boolean reachable = true;
+    private Promise<Void> drained;
+
+    private long batches;
+    private long recordsWritten;
+    private long failures;
+
+    public Persister(final Vertx vertx, final Redis redis, final Supplier<ReadStateStore> store,
+        final Supplier<ChannelTable> channels, final String name, final long intervalMs, final int batchRecords)
+    {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.store = store;
+        this.channels = channels;
+        this.name = name;
+        this.intervalMs = intervalMs;
+        this.batchRecords = batchRecords;
+        this.sentUsers = new long[batchRecords];
+        this.sentChannels = new long[batchRecords];
+        this.sentVersions = new long[batchRecords];
+        this.sentChannelIds = new long[batchRecords];
+    }
+
+    public void start()
+    {
+        timer = vertx.setPeriodic(intervalMs, id -> flush());
+    }
+
+    /** @return false while the last attempt to reach Redis failed. */
+    public boolean reachable()
+    {
+        return reachable;
+    }
+
+    public long batches()
+    {
+        return batches;
+    }
+
+    public long recordsWritten()
+    {
+        return recordsWritten;
+    }
+
+    public long failures()
+    {
+        return failures;
+    }
+
+    /**
+     * Writes everything dirty, retrying through failures, and stops the timer once nothing is left.
+     *
+     * @return completes when nothing is dirty; fails if that takes longer than {@code timeoutMs}.
+     */
+    public Future<Void> drain(final long timeoutMs)
+    {
+        drained = Promise.promise();
+        final long deadline = vertx.setTimer(Math.max(1, timeoutMs), id ->
+            drained.tryFail("gave up after " + timeoutMs + " ms with " + store.get().dirtyRecords() +
+                " records and " + channels.get().dirty().size() + " channels not written to Redis"));
+        flush();
+        return drained.future().onComplete(ar ->
+        {
+            vertx.cancelTimer(deadline);
+            vertx.cancelTimer(timer);
+        });
+    }
+
+    private boolean nothingDirty()
+    {
+        return store.get().dirtyRecords() == 0 && channels.get().dirty().isEmpty();
+    }
+
+    private void flush()
+    {
+        if (inFlight)
+        {
+            return;
+        }
+        if (nothingDirty())
+        {
+            if (drained != null)
+            {
+                drained.tryComplete();
+            }
+            return;
+        }
+        if (System.currentTimeMillis() < nextAttemptAt)
+        {
+            return;
+        }
+        final List<Request> batch = collect();
+        inFlight = true;
+        redis.batch(batch).onComplete(ar ->
+        {
+            inFlight = false;
+            if (ar.succeeded())
+            {
+                confirmed();
+            }
+            else
+            {
+                failed(ar.cause());
+            }
+        });
+    }
+
+    private List<Request> collect()
+    {
+        sent = 0;
+        builder.start();
+        store.get().collectDirty(batchRecords, builder);
+        final List<Request> batch = builder.finish();
+
+        final ChannelTable table = channels.get();
+        final LongHashSet dirtyChannels = table.dirty();
+        sentChannelCount = 0;
+        final LongHashSet.LongIterator it = dirtyChannels.iterator();
+        while (it.hasNext() && sentChannelCount < sentChannelIds.length)
+        {
+            final long channelId = it.nextValue();
+            sentChannelIds[sentChannelCount++] = channelId;
+            batch.add(Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_CHANNEL).arg(1)
+                .arg(RedisLayout.channelKey(channelId))
+                .arg(Snowflake.format(table.lastMessageId(channelId)))
+                .arg(Snowflake.format(table.guildId(channelId))));
+        }
+        for (int i = 0; i < sentChannelCount; i++)
+        {
+            dirtyChannels.remove(sentChannelIds[i]);
+        }
+        return batch;
+    }
+
+    private void confirmed()
+    {
+        final ReadStateStore s = store.get();
+        for (int i = 0; i < sent; i++)
+        {
+            s.markClean(sentUsers[i], sentChannels[i], sentVersions[i]);
+        }
+        batches++;
+        recordsWritten += sent;
+        consecutiveFailures = 0;
+        nextAttemptAt = 0;
+        if (!reachable)
+        {
+            reachable = true;
+            LOG.info(name + ": Redis reachable again; writing the backlog of " + s.dirtyRecords() + " records");
+        }
+        vertx.runOnContext(v -> flush());
+    }
+
+    private void failed(final Throwable cause)
+    {
+        final ChannelTable table = channels.get();
+        for (int i = 0; i < sentChannelCount; i++)
+        {
+            table.markDirty(sentChannelIds[i]);
+        }
+        failures++;
+        consecutiveFailures++;
+        final long backoff = Math.min(MAX_BACKOFF_MS, intervalMs << Math.min(consecutiveFailures, 16));
+        nextAttemptAt = System.currentTimeMillis() + backoff;
+        if (reachable)
+        {
+            reachable = false;
+            LOG.log(Level.WARNING, name + ": writing to Redis failed; " + store.get().dirtyRecords() +
+                " dirty records are kept and retried with backoff: " + cause.getMessage());
+        }
+    }
+
+    /** Turns dirty records, which arrive grouped by user, into one script call per user. */
+    private final class BatchBuilder implements DirtyRecordVisitor
+    {
+        private List<Request> requests;
+        private Request current;
+        private long currentUser;
+
+        void start()
+        {
+            requests = new ArrayList<>();
+            current = null;
+        }
+
+        @Override
+        public void accept(final long userId, final long channelId, final long lastReadMessageId,
+            final int mentionCount, final long version, final boolean deleted)
+        {
+            if (current == null || currentUser != userId)
+            {
+                current = Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_READ_STATES).arg(1).arg(RedisLayout.userKey(userId));
+                currentUser = userId;
+                requests.add(current);
+            }
+            current.arg(Snowflake.format(channelId))
+                .arg(deleted ? "" : RedisLayout.encode(lastReadMessageId, mentionCount, version))
+                .arg(version);
+            sentUsers[sent] = userId;
+            sentChannels[sent] = channelId;
+            sentVersions[sent] = version;
+            sent++;
+        }
+
+        List<Request> finish()
+        {
+            final List<Request> done = requests;
+            requests = null;
+            current = null;
+            return done;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.readstates.persist;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+
+/**
+ * Builds each shard's Redis client. A pooled client opens connections on demand, so after an outage the
+ * next command simply connects again; the persister's backoff paces those attempts. The waiting queue is
+ * bounded so that a stalled Redis pushes back instead of queueing without limit.
+ */
+public final class RedisConnections
+{
+    private static final int CONNECT_TIMEOUT_MS = 1_000;
+
+    private RedisConnections()
+    {
+    }
+
+    public static Redis create(final Vertx vertx, final String url)
+    {
+        return Redis.createClient(vertx, new RedisOptions()
+            .setConnectionString(url)
+            .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+            .setMaxPoolSize(4)
+            .setMaxPoolWaiting(1024)
+            .setMaxWaitingHandlers(4096)
+            .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true)));
+    }
+}

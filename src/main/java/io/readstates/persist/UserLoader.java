@@ -1,0 +1,99 @@
+package io.readstates.persist;
+
+import io.readstates.domain.Snowflake;
+import io.readstates.shard.ChannelTable;
+import io.readstates.store.LoadedUser;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Loads a user that is not resident: all of its read states, and the channels among them that the
+ * shard does not know yet (so that its badges are right after a restart). Runs on the shard's event
+ * loop; the shard makes sure only one load per user is in flight.
+ */
+public final class UserLoader
+{
+    private final Redis redis;
+    private final Supplier<ChannelTable> channels;
+
+    public UserLoader(final Redis redis, final Supplier<ChannelTable> channels)
+    {
+        this.redis = redis;
+        this.channels = channels;
+    }
+
+    public Future<LoadedUser> load(final long userId)
+    {
+        return redis.send(Request.cmd(Command.HGETALL).arg(RedisLayout.userKey(userId))).compose(hash ->
+        {
+            final LoadedUser user = new LoadedUser();
+            forEachField(hash, (field, value) ->
+            {
+                final RedisLayout.StoredReadState state = RedisLayout.decode(value);
+                user.add(Snowflake.parseDecimal(field), state.lastReadMessageId(), state.mentionCount(), state.version());
+            });
+            return loadUnknownChannels(user).map(user);
+        });
+    }
+
+    private Future<Void> loadUnknownChannels(final LoadedUser user)
+    {
+        final ChannelTable table = channels.get();
+        final List<Request> requests = new ArrayList<>();
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < user.size(); i++)
+        {
+            final long channelId = user.channelId(i);
+            if (!table.knows(channelId))
+            {
+                ids.add(channelId);
+                requests.add(Request.cmd(Command.HMGET).arg(RedisLayout.channelKey(channelId)).arg("last").arg("guild"));
+            }
+        }
+        if (requests.isEmpty())
+        {
+            return Future.succeededFuture();
+        }
+        return redis.batch(requests).map(responses ->
+        {
+            final ChannelTable now = channels.get();
+            for (int i = 0; i < responses.size(); i++)
+            {
+                final Response fields = responses.get(i);
+                final Response last = fields.get(0);
+                final Response guild = fields.get(1);
+                if (last != null)
+                {
+                    now.loaded(ids.get(i), guild == null ? ChannelTable.DIRECT : Long.parseUnsignedLong(guild.toString()),
+                        Long.parseUnsignedLong(last.toString()));
+                }
+            }
+            return null;
+        });
+    }
+
+    private interface FieldVisitor
+    {
+        void accept(String field, String value);
+    }
+
+    /** The client speaks RESP2 (see {@link RedisConnections}), where HGETALL answers field, value pairs. */
+    private static void forEachField(final Response hash, final FieldVisitor visitor)
+    {
+        if (hash == null)
+        {
+            return;
+        }
+        for (int i = 0; i + 1 < hash.size(); i += 2)
+        {
+            visitor.accept(hash.get(i).toString(), hash.get(i + 1).toString());
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.readstates.shard;
+
+import io.readstates.config.Settings;
+import io.readstates.domain.Badges;
+import io.readstates.domain.ReadStateView;
+import io.readstates.persist.Persister;
+import io.readstates.persist.RedisConnections;
+import io.readstates.persist.UserLoader;
+import io.readstates.store.OffHeapReadStateStore;
+import io.readstates.store.OnHeapReadStateStore;
+import io.readstates.store.Outcome;
+import io.readstates.store.ReadState;
+import io.readstates.store.ReadStateStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Redis;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One partition of the users, owned by one verticle on one event loop. Everything it holds (the
+ * read-state store, the channel table, the loads in flight, the write-behind) is touched only on that
+ * event loop: work from other threads is handed over with {@link #withUser} and the answer is handed
+ * back to the caller's context. No locks, no concurrent collections.
+ *
+ * <p>With {@code -Dreadstates.checkOwner=true} (the tests run with it) every access to the shard's
+ * state checks that it is on the shard's own event loop.
+ */
+public final class Shard extends VerticleBase
+{
+    private static final boolean CHECK_OWNER = Boolean.getBoolean("readstates.checkOwner");
+
+    /** Work on a user's read states, run on the shard's event loop once the user is resident. */
+    @FunctionalInterface
+    public interface UserWork<T>
+    {
+        T apply(Shard shard);
+    }
+
+    private interface Waiter
+    {
+        void resume(RuntimeException failure);
+    }
+
+    private final int index;
+    private final Settings settings;
+    private final String redisUrl;
+    private final ChannelTable channels = new ChannelTable();
+    private final Long2ObjectHashMap<ArrayDeque<Waiter>> loading = new Long2ObjectHashMap<>();
+    private final ReadState scratch = new ReadState();
+    private ReadStateStore store;
+    private Redis redis;
+    private Persister persister;
+    private UserLoader loader;
+
+    public Shard(final int index, final Settings settings, final String redisUrl)
+    {
+        this.index = index;
+        this.settings = settings;
+        this.redisUrl = redisUrl;
+    }
+
+    @Override
+    public Future<?> start()
+    {
+        store = settings.store == Settings.StoreKind.ONHEAP ?
+            OnHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard()) :
+            OffHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard());
+        redis = RedisConnections.create(vertx, redisUrl);
+        loader = new UserLoader(redis, this::channels);
+        persister = new Persister(vertx, redis, this::store, this::channels, "shard " + index,
+            settings.flushIntervalMs, settings.flushBatchRecords);
+        persister.start();
+        return Future.succeededFuture();
+    }
+
+    /** Writes every dirty record before the shard goes away (invariant: nothing acknowledged is lost). */
+    @Override
+    public Future<?> stop()
+    {
+        return persister.drain(settings.shutdownTimeoutMs).eventually(() -> redis.close()).onComplete(ar -> store.close());
+    }
+
+    public int index()
+    {
+        return index;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Hand-over between event loops
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code work} on this shard's event loop once the user is resident, loading it from Redis if
+     * needed (requests for a user being loaded wait for that one load). Completes on the caller's
+     * context; fails with {@link Unavailable} when the user cannot be loaded or memory is full.
+     */
+    public <T> Future<T> withUser(final long userId, final UserWork<T> work)
+    {
+        final Context caller = Vertx.currentContext();
+        final Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> whenResident(userId, failure ->
+        {
+            if (failure != null)
+            {
+                answer(caller, promise, null, failure);
+                return;
+            }
+            try
+            {
+                answer(caller, promise, work.apply(this), null);
+            }
+            catch (final RuntimeException e)
+            {
+                answer(caller, promise, null, e);
+            }
+        }));
+        return promise.future();
+    }
+
+    /** Runs {@code work} on this shard's event loop, whoever the user; completes on the caller's context. */
+    public <T> Future<T> run(final UserWork<T> work)
+    {
+        final Context caller = Vertx.currentContext();
+        final Promise<T> promise = Promise.promise();
+        context.runOnContext(v ->
+        {
+            try
+            {
+                answer(caller, promise, work.apply(this), null);
+            }
+            catch (final RuntimeException e)
+            {
+                answer(caller, promise, null, e);
+            }
+        });
+        return promise.future();
+    }
+
+    private <T> void answer(final Context caller, final Promise<T> promise, final T result, final Throwable failure)
+    {
+        if (caller == null || caller == context)
+        {
+            complete(promise, result, failure);
+        }
+        else
+        {
+            caller.runOnContext(v -> complete(promise, result, failure));
+        }
+    }
+
+    private static <T> void complete(final Promise<T> promise, final T result, final Throwable failure)
+    {
+        if (failure == null)
+        {
+            promise.complete(result);
+        }
+        else
+        {
+            promise.fail(failure);
+        }
+    }
+
+    private void whenResident(final long userId, final Waiter waiter)
+    {
+        if (store().isResident(userId))
+        {
+            waiter.resume(null);
+            return;
+        }
+        ArrayDeque<Waiter> waiting = loading.get(userId);
+        if (waiting != null)
+        {
+            waiting.add(waiter);
+            return;
+        }
+        waiting = new ArrayDeque<>();
+        waiting.add(waiter);
+        loading.put(userId, waiting);
+        loader.load(userId).onComplete(ar ->
+        {
+            final ArrayDeque<Waiter> resumed = loading.remove(userId);
+            RuntimeException failure = null;
+            if (ar.failed())
+            {
+                failure = Unavailable.redis(ar.cause());
+            }
+            else if (store().install(userId, ar.result()) == Outcome.FULL)
+            {
+                failure = Unavailable.memoryFull();
+            }
+            for (final Waiter w : resumed)
+            {
+                w.resume(failure);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // State, owner-checked
+    // ---------------------------------------------------------------------------------------------
+
+    /** The shard's store; only on the shard's event loop. */
+    public ReadStateStore store()
+    {
+        checkOwner();
+        return store;
+    }
+
+    /** The shard's channel table; only on the shard's event loop. */
+    public ChannelTable channels()
+    {
+        checkOwner();
+        return channels;
+    }
+
+    public Persister persister()
+    {
+        checkOwner();
+        return persister;
+    }
+
+    private void checkOwner()
+    {
+        if (CHECK_OWNER && Vertx.currentContext() != context)
+        {
+            throw new IllegalStateException("shard " + index + " touched from " + Thread.currentThread().getName() +
+                " instead of its own event loop");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Domain operations, for use inside withUser
+    // ---------------------------------------------------------------------------------------------
+
+    public ReadStateView ack(final long userId, final long channelId, final long messageId)
+    {
+        return changed(store().ack(userId, channelId, messageId), userId, channelId);
+    }
+
+    public ReadStateView manualAck(final long userId, final long channelId, final long messageId, final int mentionCount)
+    {
+        return changed(store().manualAck(userId, channelId, messageId, mentionCount), userId, channelId);
+    }
+
+    public void mention(final long userId, final long channelId, final long messageId)
+    {
+        refuseIfFull(store().mention(userId, channelId, messageId));
+    }
+
+    public void delete(final long userId, final long channelId)
+    {
+        refuseIfFull(store().delete(userId, channelId));
+    }
+
+    /** @return the read state, or null if the user has none on the channel. */
+    public ReadStateView readState(final long userId, final long channelId)
+    {
+        return store().get(userId, channelId, scratch) ? view(scratch) : null;
+    }
+
+    public List<ReadStateView> readStates(final long userId)
+    {
+        final List<ReadStateView> states = new ArrayList<>();
+        store().forEach(userId, (channelId, lastRead, mentions, version) ->
+            states.add(new ReadStateView(channelId, lastRead, mentions, version)));
+        states.sort((a, b) -> Long.compareUnsigned(a.channelId(), b.channelId()));
+        return states;
+    }
+
+    public Badges badges(final long userId)
+    {
+        final ChannelTable table = channels();
+        final Badges badges = new Badges(userId);
+        store().forEach(userId, (channelId, lastRead, mentions, version) ->
+            badges.add(table.guildId(channelId), Long.compareUnsigned(table.lastMessageId(channelId), lastRead) > 0, mentions));
+        return badges;
+    }
+
+    /**
+     * Learns of a new message in a channel; the channel's home shard also records it for writing.
+     * Users are handled separately, on their own shards.
+     */
+    public void channelMessage(final long channelId, final long guildId, final long messageId, final boolean home)
+    {
+        final ChannelTable table = channels();
+        if (table.messageCreated(channelId, guildId, messageId) && home)
+        {
+            table.markDirty(channelId);
+        }
+    }
+
+    private ReadStateView changed(final Outcome outcome, final long userId, final long channelId)
+    {
+        refuseIfFull(outcome);
+        return readState(userId, channelId);
+    }
+
+    private static void refuseIfFull(final Outcome outcome)
+    {
+        if (outcome == Outcome.FULL)
+        {
+            throw Unavailable.memoryFull();
+        }
+        if (outcome == Outcome.NOT_RESIDENT)
+        {
+            throw new IllegalStateException("a user was used without being resident");
+        }
+    }
+
+    private static ReadStateView view(final ReadState state)
+    {
+        return new ReadStateView(state.channelId, state.lastReadMessageId, state.mentionCount, state.version);
+    }
+}
