@@ -6,7 +6,7 @@ package io.readstates.store;
  */
 final class BenchData
 {
-    static final int USERS = 1_000_000;
+    static final int USERS = Integer.getInteger("bench.users", 1_000_000);
     static final int CHANNELS_PER_USER = 8;
     static final int READ_STATES = USERS * CHANNELS_PER_USER;
     private static final long USER_BASE = 1_100_000_000_000_000_000L;

@@ -1,13 +1,16 @@
 package io.readstates.store;
 
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A fixed number of fixed-size elements in native memory, addressed by an int index and a field offset.
  *
- * <p>One Agrona buffer addresses at most 2 GiB, so the elements are spread over segments of a
- * power-of-two element count, each its own buffer. An element never straddles two segments.
+ * <p>The memory is allocated in segments of at most 1 GiB, a power-of-two number of elements each, so
+ * that no single allocation approaches the 2 GiB that one Agrona buffer can address, and an element
+ * never straddles two segments. Fields are read and written through Agrona's {@link UnsafeApi} at
+ * computed addresses: a buffer's bounds check and field loads on every access cost more than the
+ * lookups themselves on the store's hot path, and every index used here comes from the store's own
+ * tables, which the randomized model test checks.
  *
  * <p>The memory comes from {@code Unsafe.allocateMemory}, not {@code ByteBuffer.allocateDirect}: it is
  * not counted against {@code -XX:MaxDirectMemorySize} (which defaults to the heap size), and pages the
@@ -17,12 +20,12 @@ final class OffHeapArray implements AutoCloseable
 {
     private static final long MAX_SEGMENT_BYTES = 1L << 30;
 
-    private final UnsafeBuffer[] segments;
-    private final long[] addresses;
-    private final int elementBytes;
+    private final long[] bases;
+    private final long elementBytes;
     private final int shift;
     private final int mask;
     private final long bytes;
+    private boolean closed;
 
     /**
      * @param zeroed whether every byte must start as 0; otherwise the content is undefined until written.
@@ -39,20 +42,17 @@ final class OffHeapArray implements AutoCloseable
         this.elementBytes = elementBytes;
 
         final int segmentCount = (int)((length + perSegment - 1) / perSegment);
-        this.segments = new UnsafeBuffer[segmentCount];
-        this.addresses = new long[segmentCount];
+        this.bases = new long[segmentCount];
         long total = 0;
         for (int s = 0; s < segmentCount; s++)
         {
-            final long elements = Math.min(perSegment, length - s * perSegment);
-            final int segmentBytes = (int)(elements * elementBytes);
-            final long address = UnsafeApi.allocateMemory(segmentBytes);
+            final long segmentBytes = Math.min(perSegment, length - s * perSegment) * elementBytes;
+            final long base = UnsafeApi.allocateMemory(segmentBytes);
             if (zeroed)
             {
-                UnsafeApi.setMemory(address, segmentBytes, (byte)0);
+                UnsafeApi.setMemory(base, segmentBytes, (byte)0);
             }
-            addresses[s] = address;
-            segments[s] = new UnsafeBuffer(address, segmentBytes);
+            bases[s] = base;
             total += segmentBytes;
         }
         this.bytes = total;
@@ -63,36 +63,41 @@ final class OffHeapArray implements AutoCloseable
         return bytes;
     }
 
+    /** @return the native address of an element's first byte. */
+    long address(final int index)
+    {
+        return bases[index >>> shift] + (index & mask) * elementBytes;
+    }
+
     long getLong(final int index, final int field)
     {
-        return segments[index >>> shift].getLong((index & mask) * elementBytes + field);
+        return UnsafeApi.getLong(address(index) + field);
     }
 
     void putLong(final int index, final int field, final long value)
     {
-        segments[index >>> shift].putLong((index & mask) * elementBytes + field, value);
+        UnsafeApi.putLong(address(index) + field, value);
     }
 
     int getInt(final int index, final int field)
     {
-        return segments[index >>> shift].getInt((index & mask) * elementBytes + field);
+        return UnsafeApi.getInt(address(index) + field);
     }
 
     void putInt(final int index, final int field, final int value)
     {
-        segments[index >>> shift].putInt((index & mask) * elementBytes + field, value);
+        UnsafeApi.putInt(address(index) + field, value);
     }
 
     @Override
     public void close()
     {
-        for (int s = 0; s < addresses.length; s++)
+        if (!closed)
         {
-            if (addresses[s] != 0)
+            closed = true;
+            for (final long base : bases)
             {
-                segments[s].wrap(new byte[0]);
-                UnsafeApi.freeMemory(addresses[s]);
-                addresses[s] = 0;
+                UnsafeApi.freeMemory(base);
             }
         }
     }

@@ -144,14 +144,18 @@ public final class OffHeapReadStateStore implements ReadStateStore
     @Override
     public boolean get(final long userId, final long channelId, final ReadState into)
     {
-        final int user = findUser(userId);
-        if (user == NIL)
+        final int record = findRecord(userId, channelId);
+        if (record == NIL)
         {
+            final int user = findUser(userId);
+            if (user != NIL)
+            {
+                touch(user);
+            }
             return false;
         }
-        touch(user);
-        final int record = findRecord(user, channelId);
-        if (record == NIL || isDeleted(record))
+        touch(records.getInt(record, R_USER));
+        if (isDeleted(record))
         {
             return false;
         }
@@ -211,13 +215,13 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private Outcome change(final long userId, final long channelId, final int op, final long messageId, final int count)
     {
-        final int user = findUser(userId);
+        int record = findRecord(userId, channelId);
+        final int user = record != NIL ? records.getInt(record, R_USER) : findUser(userId);
         if (user == NIL)
         {
             return Outcome.NOT_RESIDENT;
         }
         touch(user);
-        int record = findRecord(user, channelId);
         final boolean live = record != NIL && !isDeleted(record);
         final long lastRead = live ? records.getLong(record, R_LAST_READ) : 0;
         final int mentions = live ? records.getInt(record, R_MENTIONS) : 0;
@@ -279,7 +283,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
             return Outcome.NOT_RESIDENT;
         }
         touch(user);
-        final int record = findRecord(user, channelId);
+        final int record = findRecord(userId, channelId);
         if (record == NIL || isDeleted(record))
         {
             return Outcome.UNCHANGED;
@@ -345,7 +349,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         for (int i = 0, size = states.size(); i < size; i++)
         {
             final long channelId = states.channelId(i);
-            int record = findRecord(user, channelId);
+            int record = findRecord(userId, channelId);
             if (record == NIL)
             {
                 record = linkNewRecord(user, channelId);
@@ -405,7 +409,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         while (r != NIL)
         {
             final int next = records.getInt(r, R_NEXT);
-            removeFromRecordIndex(user, records.getLong(r, R_CHANNEL));
+            removeFromRecordIndex(r);
             freeRecord(r);
             r = next;
         }
@@ -454,7 +458,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return false;
         }
-        final int record = findRecord(user, channelId);
+        final int record = findRecord(userId, channelId);
         if (record == NIL)
         {
             return false;
@@ -585,7 +589,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         records.putInt(record, R_NEXT, users.getInt(user, U_HEAD));
         users.putInt(user, U_HEAD, record);
         users.putInt(user, U_COUNT, users.getInt(user, U_COUNT) + 1);
-        recordIndex.insert(recordIndex.home(recordHash(user, channelId)), record);
+        recordIndex.insert(recordIndex.home(recordHash(users.getLong(user, U_ID), channelId)), record);
         usedRecords++;
         return record;
     }
@@ -608,7 +612,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
             records.putInt(r, R_NEXT, next);
         }
         users.putInt(user, U_COUNT, users.getInt(user, U_COUNT) - 1);
-        removeFromRecordIndex(user, records.getLong(record, R_CHANNEL));
+        removeFromRecordIndex(record);
         freeRecord(record);
         usedRecords--;
     }
@@ -630,31 +634,34 @@ public final class OffHeapReadStateStore implements ReadStateStore
         freeRecord = record;
     }
 
-    private int findRecord(final int user, final long channelId)
+    /**
+     * Records are indexed by (user id, channel id), so an operation on an existing record needs no
+     * lookup in the user index: the record names its user's slot, which the LRU touches anyway.
+     */
+    private int findRecord(final long userId, final long channelId)
     {
         final OffHeapIndex index = recordIndex;
         final OffHeapArray records = this.records;
-        for (int b = index.home(recordHash(user, channelId)); ; b = index.next(b))
+        for (int b = index.home(recordHash(userId, channelId)); ; b = index.next(b))
         {
             final int r = index.slotAt(b);
             if (r == OffHeapIndex.EMPTY)
             {
                 return NIL;
             }
-            if (records.getLong(r, R_CHANNEL) == channelId && records.getInt(r, R_USER) == user)
+            if (records.getLong(r, R_CHANNEL) == channelId && users.getLong(records.getInt(r, R_USER), U_ID) == userId)
             {
                 return r;
             }
         }
     }
 
-    private void removeFromRecordIndex(final int user, final long channelId)
+    private void removeFromRecordIndex(final int record)
     {
         final OffHeapIndex index = recordIndex;
-        for (int b = index.home(recordHash(user, channelId)); ; b = index.next(b))
+        for (int b = index.home(recordHashOf(record)); ; b = index.next(b))
         {
-            final int r = index.slotAt(b);
-            if (records.getLong(r, R_CHANNEL) == channelId && records.getInt(r, R_USER) == user)
+            if (index.slotAt(b) == record)
             {
                 index.removeAt(b, recordHash);
                 return;
@@ -664,12 +671,12 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private long recordHashOf(final int record)
     {
-        return recordHash(records.getInt(record, R_USER), records.getLong(record, R_CHANNEL));
+        return recordHash(users.getLong(records.getInt(record, R_USER), U_ID), records.getLong(record, R_CHANNEL));
     }
 
-    private static long recordHash(final int user, final long channelId)
+    private static long recordHash(final long userId, final long channelId)
     {
-        return mix(channelId * 0x9E3779B97F4A7C15L + user);
+        return mix(channelId * 0x9E3779B97F4A7C15L + userId);
     }
 
     // ---------------------------------------------------------------------------------------------
