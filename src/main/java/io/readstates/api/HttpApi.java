@@ -1,0 +1,308 @@
+package io.readstates.api;
+
+import io.readstates.domain.ReadStateView;
+import io.readstates.domain.Snowflake;
+import io.readstates.shard.ChannelTable;
+import io.readstates.shard.Shard;
+import io.readstates.shard.Shards;
+import io.readstates.shard.Unavailable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP API for internal callers. Handlers run on the event loop that accepted the connection: they
+ * check the request, hand the work to the user's shard, and answer when the shard replies. See the
+ * route table in README.md.
+ */
+public final class HttpApi
+{
+    private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+    private static final int MAX_MENTIONS = 1_000;
+    private static final int MAX_ACKS = 100;
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    private final Shards shards;
+    private final byte[] token;
+    private final int bodyLimitBytes;
+
+    /**
+     * @param token the internal token every request must carry; null disables the check (development only).
+     */
+    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes)
+    {
+        this.shards = shards;
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.bodyLimitBytes = bodyLimitBytes;
+    }
+
+    public Router router(final Vertx vertx)
+    {
+        final Router router = Router.router(vertx);
+        router.route().handler(this::authenticate);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+
+        router.post("/v1/messages").handler(this::messageCreated);
+        router.post("/v1/users/:userId/channels/:channelId/ack").handler(this::ack);
+        router.post("/v1/users/:userId/acks").handler(this::bulkAck);
+        router.get("/v1/users/:userId/read-states").handler(this::readStates);
+        router.get("/v1/users/:userId/channels/:channelId/read-state").handler(this::readState);
+        router.delete("/v1/users/:userId/channels/:channelId/read-state").handler(this::deleteReadState);
+        router.get("/v1/users/:userId/badges").handler(this::badges);
+
+        router.route().failureHandler(this::failed);
+        router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
+            "no route " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
+            ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> error(ctx, 413, "payload_too_large",
+            "the body is larger than the limit of " + bodyLimitBytes + " bytes"));
+        return router;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Routes
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A message was created. First every user it touches is made resident (a failure here changes
+     * nothing), then every shard learns the channel's new last message, the author's read state is
+     * acked to it and each mentioned user other than the author gets a mention.
+     */
+    private void messageCreated(final RoutingContext ctx)
+    {
+        final RequestBody body = RequestBody.of(ctx);
+        final long channelId = body.id("channelId");
+        final long messageId = body.id("messageId");
+        final long authorId = body.id("authorId");
+        final long guildId = body.has("guildId") ? body.id("guildId") : ChannelTable.DIRECT;
+        final JsonArray mentionList = body.array("mentions", 0, MAX_MENTIONS);
+        final Set<Long> mentioned = new LinkedHashSet<>();
+        for (int i = 0; i < mentionList.size(); i++)
+        {
+            final long userId = body.idAt("mentions", mentionList, i);
+            if (userId != authorId)
+            {
+                mentioned.add(userId);
+            }
+        }
+
+        final List<Future<Object>> loads = new ArrayList<>();
+        loads.add(shards.ofUser(authorId).withUser(authorId, s -> null));
+        for (final long userId : mentioned)
+        {
+            loads.add(shards.ofUser(userId).withUser(userId, s -> null));
+        }
+        Future.all(loads).compose(loaded ->
+        {
+            final List<Future<Object>> changes = new ArrayList<>();
+            final int home = shards.homeOfChannel(channelId);
+            for (int i = 0; i < shards.count(); i++)
+            {
+                final boolean isHome = i == home;
+                changes.add(shards.get(i).run(s ->
+                {
+                    s.channelMessage(channelId, guildId, messageId, isHome);
+                    return null;
+                }));
+            }
+            changes.add(shards.ofUser(authorId).withUser(authorId, s -> s.ack(authorId, channelId, messageId)));
+            for (final long userId : mentioned)
+            {
+                changes.add(shards.ofUser(userId).withUser(userId, s ->
+                {
+                    s.mention(userId, channelId, messageId);
+                    return null;
+                }));
+            }
+            return Future.all(changes);
+        }).onSuccess(done -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+    }
+
+    private void ack(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        final long channelId = RequestBody.pathId(ctx, "channelId");
+        final RequestBody body = RequestBody.of(ctx);
+        final long messageId = body.id("messageId");
+        final boolean manual = body.bool("manual", false);
+        if (!manual && body.has("mentionCount"))
+        {
+            throw ApiError.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
+        }
+        final int mentionCount = manual ? body.count("mentionCount") : 0;
+        shard(userId).withUser(userId, s -> manual ?
+                s.manualAck(userId, channelId, messageId, mentionCount) :
+                s.ack(userId, channelId, messageId))
+            .onSuccess(state -> json(ctx, 200, state.toJson()))
+            .onFailure(ctx::fail);
+    }
+
+    private void bulkAck(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        final RequestBody body = RequestBody.of(ctx);
+        final JsonArray list = body.array("acks", 1, MAX_ACKS);
+        final long[] channels = new long[list.size()];
+        final long[] messages = new long[list.size()];
+        for (int i = 0; i < list.size(); i++)
+        {
+            final RequestBody entry = body.element("acks", list, i);
+            channels[i] = entry.id("channelId");
+            messages[i] = entry.id("messageId");
+        }
+        shard(userId).withUser(userId, s ->
+            {
+                final List<ReadStateView> after = new ArrayList<>(channels.length);
+                for (int i = 0; i < channels.length; i++)
+                {
+                    after.add(s.ack(userId, channels[i], messages[i]));
+                }
+                return after;
+            })
+            .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", toJson(states))))
+            .onFailure(ctx::fail);
+    }
+
+    private void readStates(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        shard(userId).withUser(userId, s -> s.readStates(userId))
+            .onSuccess(states -> json(ctx, 200, new JsonObject()
+                .put("userId", Snowflake.format(userId))
+                .put("readStates", toJson(states))))
+            .onFailure(ctx::fail);
+    }
+
+    private void readState(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        final long channelId = RequestBody.pathId(ctx, "channelId");
+        shard(userId).withUser(userId, s -> s.readState(userId, channelId))
+            .onSuccess(state ->
+            {
+                if (state == null)
+                {
+                    error(ctx, 404, "not_found", "user " + Snowflake.format(userId) +
+                        " has no read state for channel " + Snowflake.format(channelId));
+                }
+                else
+                {
+                    json(ctx, 200, state.toJson());
+                }
+            })
+            .onFailure(ctx::fail);
+    }
+
+    private void deleteReadState(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        final long channelId = RequestBody.pathId(ctx, "channelId");
+        shard(userId).withUser(userId, s ->
+            {
+                s.delete(userId, channelId);
+                return null;
+            })
+            .onSuccess(done -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
+    private void badges(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        shard(userId).withUser(userId, s -> s.badges(userId).toJson())
+            .onSuccess(badges -> json(ctx, 200, badges))
+            .onFailure(ctx::fail);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Plumbing
+    // ---------------------------------------------------------------------------------------------
+
+    private Shard shard(final long userId)
+    {
+        return shards.ofUser(userId);
+    }
+
+    /** Every route, known or not, needs the internal token; it is compared in constant time. */
+    private void authenticate(final RoutingContext ctx)
+    {
+        if (token != null)
+        {
+            final String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))
+            {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                error(ctx, 401, "unauthorized", given == null ?
+                    "send the internal token as Authorization: Bearer <token>" : "the internal token is not valid");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void failed(final RoutingContext ctx)
+    {
+        final Throwable failure = ctx.failure();
+        if (failure instanceof ApiError)
+        {
+            final ApiError e = (ApiError)failure;
+            error(ctx, e.status(), e.code(), e.getMessage());
+        }
+        else if (failure instanceof Unavailable)
+        {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            error(ctx, 503, ((Unavailable)failure).code(), failure.getMessage());
+        }
+        else if (ctx.statusCode() == 413)
+        {
+            error(ctx, 413, "payload_too_large", "the body is larger than the limit of " + bodyLimitBytes + " bytes");
+        }
+        else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500)
+        {
+            error(ctx, ctx.statusCode(), "bad_request", "the request could not be handled");
+        }
+        else
+        {
+            LOG.log(Level.SEVERE, "request failed: " + ctx.request().method() + " " + ctx.request().path(), failure);
+            error(ctx, 500, "internal", "an internal error occurred");
+        }
+    }
+
+    private static JsonArray toJson(final List<ReadStateView> states)
+    {
+        final JsonArray array = new JsonArray();
+        for (final ReadStateView state : states)
+        {
+            array.add(state.toJson());
+        }
+        return array;
+    }
+
+    private static void json(final RoutingContext ctx, final int status, final JsonObject body)
+    {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+
+    private static void error(final RoutingContext ctx, final int status, final String code, final String message)
+    {
+        if (!ctx.response().ended())
+        {
+            json(ctx, status, ApiError.body(code, message));
+        }
+    }
+}

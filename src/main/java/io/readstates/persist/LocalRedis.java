@@ -1,0 +1,145 @@
+package io.readstates.persist;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code redis-server} process that the service (or a test) starts and stops itself, bound to
+ * 127.0.0.1, with append-only persistence in a data directory so that its data survives restarts.
+ */
+public final class LocalRedis implements AutoCloseable
+{
+    private static final long START_TIMEOUT_MS = 10_000;
+
+    private final Process process;
+    private final int port;
+    private final Path dataDir;
+
+    private LocalRedis(final Process process, final int port, final Path dataDir)
+    {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts redis-server from PATH on a free port. */
+    public static LocalRedis start(final Path dataDir) throws IOException
+    {
+        return start(dataDir, freePort());
+    }
+
+    /**
+     * Starts redis-server from PATH on the given port, keeping an append-only file in {@code dataDir}.
+     *
+     * @throws IOException if there is no redis-server on PATH or it does not start listening in time.
+     */
+    public static LocalRedis start(final Path dataDir, final int port) throws IOException
+    {
+        final Path executable = findOnPath("redis-server");
+        Files.createDirectories(dataDir);
+        final Path dir = dataDir.toAbsolutePath();
+        final Process process = new ProcessBuilder(List.of(executable.toString(),
+            "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+            "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+        final LocalRedis redis = new LocalRedis(process, port, dataDir);
+        final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (!redis.listening())
+        {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline)
+            {
+                redis.close();
+                throw new IOException("redis-server did not start on port " + port + "; see " + dir.resolve("redis.log"));
+            }
+            try
+            {
+                Thread.sleep(20);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting redis-server", e);
+            }
+        }
+        return redis;
+    }
+
+    public static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path findOnPath(final String name) throws IOException
+    {
+        final String path = System.getenv().getOrDefault("PATH", "");
+        for (final String dir : path.split(File.pathSeparator))
+        {
+            final Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new IOException("no " + name + " on PATH: install Redis (for example 'apt-get install redis-server') " +
+            "or set READSTATES_REDIS_URL to a Redis the service should use");
+    }
+
+    private boolean listening()
+    {
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public String url()
+    {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    /** Stops the server; on SIGTERM Redis flushes its append-only file before exiting. */
+    @Override
+    public void close()
+    {
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
