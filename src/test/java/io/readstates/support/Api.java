@@ -1,0 +1,89 @@
+package io.readstates.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A plain HTTP client for the service's API, as an internal caller would use it. */
+public final class Api
+{
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public Api(final int port, final String token)
+    {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    /** The same service, seen with another token (null: none). */
+    public Api withToken(final String otherToken)
+    {
+        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
+    }
+
+    public Reply get(final String path)
+    {
+        return send("GET", path, null, null);
+    }
+
+    public Reply delete(final String path)
+    {
+        return send("DELETE", path, null, null);
+    }
+
+    public Reply post(final String path, final String json)
+    {
+        return send("POST", path, json, "application/json");
+    }
+
+    public Reply send(final String method, final String path, final String body, final String contentType)
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null)
+        {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null)
+        {
+            request.header("Content-Type", contentType);
+        }
+        try
+        {
+            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null), response.body());
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer: status, the Retry-After header if any, and the body. */
+    public record Reply(int status, String retryAfter, String body)
+    {
+        public JsonObject json()
+        {
+            return new JsonObject(body);
+        }
+
+        @Override
+        public String toString()
+        {
+            return status + " " + body;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.readstates.support;
+
+import io.readstates.ReadStatesService;
+import io.readstates.config.Settings;
+import io.readstates.persist.LocalRedis;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The service started in the test's JVM on a free port, against a given Redis. */
+public final class RunningService implements AutoCloseable
+{
+    public static final String TOKEN = "test-internal-token-0123456789";
+
+    private final ReadStatesService service;
+    private final int port;
+
+    private RunningService(final ReadStatesService service, final int port)
+    {
+        this.service = service;
+        this.port = port;
+    }
+
+    /** @param overrides environment variables on top of the defaults used by the tests. */
+    public static RunningService start(final String redisUrl, final Map<String, String> overrides) throws Exception
+    {
+        final int port = LocalRedis.freePort();
+        final Map<String, String> env = new HashMap<>();
+        env.put("READSTATES_HTTP_PORT", String.valueOf(port));
+        env.put("READSTATES_REDIS_URL", redisUrl);
+        env.put("READSTATES_INTERNAL_TOKEN", TOKEN);
+        env.put("READSTATES_SHARDS", "2");
+        env.put("READSTATES_CACHE_BYTES", String.valueOf(16L << 20));
+        env.put("READSTATES_FLUSH_INTERVAL_MS", "20");
+        env.put("READSTATES_SHUTDOWN_TIMEOUT_MS", "10000");
+        env.putAll(overrides);
+        final Settings settings = Settings.load(env);
+        final ReadStatesService service = ReadStatesService.start(settings, redisUrl)
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new RunningService(service, port);
+    }
+
+    public static RunningService start(final String redisUrl) throws Exception
+    {
+        return start(redisUrl, Map.of());
+    }
+
+    public Api api()
+    {
+        return new Api(port, TOKEN);
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /** Stops as on SIGTERM: no new requests, every dirty record written. */
+    @Override
+    public void close() throws Exception
+    {
+        service.stop(20_000);
+    }
+}

@@ -1,0 +1,89 @@
+package io.readstates.support;
+
+import io.readstates.persist.LocalRedis;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server of the test's own, on a free port with its data in a temporary directory, that the
+ * test can stop and start again on the same data.
+ */
+public final class TestRedis implements AutoCloseable
+{
+    private final Path dir;
+    private final int port;
+    private LocalRedis server;
+    private Vertx vertx;
+    private Redis client;
+
+    public TestRedis() throws IOException
+    {
+        this.dir = Files.createTempDirectory("readstates-redis");
+        this.port = LocalRedis.freePort();
+        start();
+    }
+
+    public String url()
+    {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public void start() throws IOException
+    {
+        server = LocalRedis.start(dir, port);
+    }
+
+    public void stop()
+    {
+        closeClient();
+        server.close();
+    }
+
+    /** @return the fields of a hash, read straight from Redis. */
+    public Map<String, String> hash(final String key) throws Exception
+    {
+        final Response response = send(Request.cmd(Command.HGETALL).arg(key));
+        final Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i + 1 < response.size(); i += 2)
+        {
+            fields.put(response.get(i).toString(), response.get(i + 1).toString());
+        }
+        return fields;
+    }
+
+    public Response send(final Request request) throws Exception
+    {
+        if (client == null)
+        {
+            vertx = Vertx.vertx();
+            client = Redis.createClient(vertx, url());
+        }
+        return client.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private void closeClient()
+    {
+        if (vertx != null)
+        {
+            vertx.close();
+            vertx = null;
+            client = null;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        stop();
+    }
+}
