@@ -16,6 +16,8 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -26,6 +28,8 @@ import java.util.logging.Logger;
 public final class ReadStatesService
 {
     private static final Logger LOG = Logger.getLogger(ReadStatesService.class.getName());
+
+    private static final AtomicLong UNHANDLED = new AtomicLong();
 
     private final Vertx vertx;
     private final List<String> shardDeployments;
@@ -41,6 +45,11 @@ public final class ReadStatesService
     public static Future<ReadStatesService> start(final Settings settings, final String redisUrl)
     {
         final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.shards));
+        vertx.exceptionHandler(e ->
+        {
+            UNHANDLED.incrementAndGet();
+            LOG.log(Level.SEVERE, "unhandled failure on an event loop", e);
+        });
         final List<Shard> shards = new ArrayList<>();
         final List<String> deployments = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
@@ -67,6 +76,12 @@ public final class ReadStatesService
                 return new ReadStatesService(vertx, deployments, apiId);
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+    }
+
+    /** @return how many failures escaped every handler since the process started: a bug, each one. */
+    public static long unhandledFailures()
+    {
+        return UNHANDLED.get();
     }
 
     /**

@@ -54,6 +54,8 @@ public final class Shard extends VerticleBase
     private final ChannelTable channels = new ChannelTable();
     private final Long2ObjectHashMap<ArrayDeque<Waiter>> loading = new Long2ObjectHashMap<>();
     private final ReadState scratch = new ReadState();
+    /** The event loop thread that owns this shard; a Vert.x event-loop context always runs on one thread. */
+    private volatile Thread owner;
     private ReadStateStore store;
     private Redis redis;
     private Persister persister;
@@ -69,6 +71,7 @@ public final class Shard extends VerticleBase
     @Override
     public Future<?> start()
     {
+        owner = Thread.currentThread();
         store = settings.store == Settings.StoreKind.ONHEAP ?
             OnHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard()) :
             OffHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard());
@@ -228,7 +231,7 @@ public final class Shard extends VerticleBase
 
     private void checkOwner()
     {
-        if (CHECK_OWNER && Vertx.currentContext() != context)
+        if (CHECK_OWNER && Thread.currentThread() != owner)
         {
             throw new IllegalStateException("shard " + index + " touched from " + Thread.currentThread().getName() +
                 " instead of its own event loop");

@@ -56,10 +56,18 @@ public final class RunningService implements AutoCloseable
         return port;
     }
 
-    /** Stops as on SIGTERM: no new requests, every dirty record written. */
+    /**
+     * Stops as on SIGTERM: no new requests, every dirty record written. Fails if anything went wrong
+     * unnoticed on an event loop meanwhile.
+     */
     @Override
     public void close() throws Exception
     {
-        service.stop(20_000);
+        final boolean written = service.stop(20_000);
+        if (!written || ReadStatesService.unhandledFailures() != 0)
+        {
+            throw new AssertionError("stopped with changes not written (" + !written + ") or " +
+                ReadStatesService.unhandledFailures() + " unhandled failures on event loops; see the test output");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.readstates.support;
 
 import io.readstates.persist.LocalRedis;
+import io.readstates.persist.RedisConnections;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -66,7 +67,7 @@ public final class TestRedis implements AutoCloseable
         if (client == null)
         {
             vertx = Vertx.vertx();
-            client = Redis.createClient(vertx, url());
+            client = RedisConnections.create(vertx, url());
         }
         return client.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

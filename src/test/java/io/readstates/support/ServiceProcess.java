@@ -1,0 +1,97 @@
+package io.readstates.support;
+
+import io.readstates.persist.LocalRedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The service as its own process, started the way the run command starts it, stopped with SIGTERM. */
+public final class ServiceProcess implements AutoCloseable
+{
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(final Process process, final int port, final Path log)
+    {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ServiceProcess start(final Map<String, String> env) throws Exception
+    {
+        final int port = LocalRedis.freePort();
+        final Path log = Files.createTempFile("readstates-service", ".log");
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final ProcessBuilder builder = new ProcessBuilder(List.of(java,
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dreadstates.checkOwner=true",
+            "-cp", System.getProperty("java.class.path"), "io.readstates.Main"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("READSTATES_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("READSTATES_INTERNAL_TOKEN", RunningService.TOKEN);
+        final ServiceProcess service = new ServiceProcess(builder.start(), port, log);
+        service.awaitServing();
+        return service;
+    }
+
+    private void awaitServing() throws Exception
+    {
+        final Api api = api();
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException("the service exited: " + output());
+            }
+            try
+            {
+                api.get("/v1/users/1/badges");
+                return;
+            }
+            catch (final IllegalStateException notYet)
+            {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the service did not start: " + output());
+    }
+
+    public Api api()
+    {
+        return new Api(port, RunningService.TOKEN);
+    }
+
+    public String output() throws IOException
+    {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGTERM and waits for the process to exit; @return its exit code. */
+    public int terminate() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new IllegalStateException("the service did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
