@@ -201,7 +201,7 @@ public final class Persister
         if (!reachable)
         {
             reachable = true;
-            LOG.info(name + ": Redis reachable again; writing the backlog of " + s.dirtyRecords() + " records");
+            LOG.info(name + ": Redis reachable again; " + s.dirtyRecords() + " records still to write");
         }
         vertx.runOnContext(v -> flush());
     }

@@ -1,0 +1,106 @@
+package io.readstates.persist;
+
+import io.readstates.support.Api;
+import io.readstates.support.RunningService;
+import io.readstates.support.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Redis goes away for several seconds under a steady stream of acks, then comes back on the same data.
+ * Resident users keep being answered, a user that would need loading gets 503 (never an empty list),
+ * and afterwards every acknowledged ack is in Redis.
+ */
+class RedisOutageTest
+{
+    private static final int USERS = 20;
+    private static final int CHANNELS = 5;
+
+    @Test
+    void shouldLoseNoAcknowledgedAckWhileRedisIsDown() throws Exception
+    {
+        try (TestRedis redis = new TestRedis(); RunningService service = RunningService.start(redis.url()))
+        {
+            final Api api = service.api();
+            final Map<String, Long> acked = new ConcurrentHashMap<>();
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final AtomicLong accepted = new AtomicLong();
+            final AtomicLong acceptedWhileDown = new AtomicLong();
+            final AtomicBoolean down = new AtomicBoolean();
+            final Thread writer = new Thread(() ->
+            {
+                long message = 1;
+                while (running.get())
+                {
+                    final long user = 1 + message % USERS;
+                    final long channel = 1 + (message / USERS) % CHANNELS;
+                    final Api.Reply reply = api.post("/v1/users/" + user + "/channels/" + channel + "/ack",
+                        "{\"messageId\":" + message + "}");
+                    if (reply.status() == 200)
+                    {
+                        acked.merge(user + "/" + channel, message, Math::max);
+                        accepted.incrementAndGet();
+                        if (down.get())
+                        {
+                            acceptedWhileDown.incrementAndGet();
+                        }
+                    }
+                    message++;
+                }
+            });
+            writer.start();
+            Thread.sleep(1_000);
+
+            redis.stop();
+            down.set(true);
+            Thread.sleep(1_000);
+            final Api.Reply resident = api.get("/v1/users/1/read-states");
+            assertEquals(200, resident.status(), "a resident user is answered from memory: " + resident);
+            final Api.Reply missing = api.get("/v1/users/999999/read-states");
+            assertEquals(503, missing.status(), "a user that would need loading: " + missing);
+            assertEquals("redis_unavailable", missing.json().getString("error"));
+            assertEquals("1", missing.retryAfter());
+            final Api.Reply missingBadges = api.get("/v1/users/999999/badges");
+            assertEquals(503, missingBadges.status(), missingBadges::toString);
+            Thread.sleep(2_000);
+            down.set(false);
+            redis.start();
+
+            Thread.sleep(1_000);
+            running.set(false);
+            writer.join();
+            assertTrue(acceptedWhileDown.get() > 100, "acks kept being accepted during the outage: " + acceptedWhileDown);
+
+            final long deadline = System.currentTimeMillis() + 20_000;
+            int missingAcks = Integer.MAX_VALUE;
+            while (missingAcks > 0 && System.currentTimeMillis() < deadline)
+            {
+                missingAcks = countMissing(redis, acked);
+                Thread.sleep(100);
+            }
+            assertEquals(0, missingAcks, "acknowledged acks not in Redis, out of " + accepted.get());
+        }
+    }
+
+    private static int countMissing(final TestRedis redis, final Map<String, Long> acked) throws Exception
+    {
+        int missing = 0;
+        for (final Map.Entry<String, Long> e : acked.entrySet())
+        {
+            final String[] key = e.getKey().split("/");
+            final String stored = redis.hash("rs:{" + key[0] + "}").get(key[1]);
+            if (stored == null || RedisLayout.decode(stored).lastReadMessageId() < e.getValue())
+            {
+                missing++;
+            }
+        }
+        return missing;
+    }
+}
