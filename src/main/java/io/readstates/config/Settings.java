@@ -53,7 +53,7 @@ public final class Settings
             v -> longIn(v, 1L << 16, 1L << 42));
         flushIntervalMs = source.read("flushIntervalMs", "READSTATES_FLUSH_INTERVAL_MS", "50", v -> longIn(v, 1, 60_000));
         insecureDevMode = source.read("insecureDevMode", "READSTATES_INSECURE_DEV_MODE", "false", Settings::bool);
-        final String token = source.read("internalToken", "READSTATES_INTERNAL_TOKEN", "", v -> v);
+        final String token = source.readSecret("internalToken", "READSTATES_INTERNAL_TOKEN");
         bodyLimitBytes = source.read("bodyLimitBytes", "READSTATES_BODY_LIMIT_BYTES", String.valueOf(64 * 1024),
             v -> intIn(v, 256, 64 << 20));
         store = source.read("store", "READSTATES_STORE", "offheap", Settings::storeKind);
@@ -80,6 +80,10 @@ public final class Settings
         }
         described.putAll(source.described);
         described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
+        if (redisUrl != null)
+        {
+            described.put("redisUrl", redisUrl.replaceFirst("//[^@/]*@", "//****@"));
+        }
     }
 
     /** Settings from the environment and the configuration file it names (or conf/readstates.json if present). */
@@ -138,6 +142,13 @@ public final class Settings
         {
             this.json = json;
             this.env = env;
+        }
+
+        String readSecret(final String key, final String envName)
+        {
+            final String value = read(key, envName, "", v -> v);
+            described.remove(key);
+            return value;
         }
 
         <T> T read(final String key, final String envName, final String fallback, final Function<String, T> parse)

@@ -1,0 +1,93 @@
+package io.readstates.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Settings come from conf/readstates.json and the environment, and a bad one stops start-up by name. */
+class SettingsTest
+{
+    private static Map<String, String> env(final String... pairs)
+    {
+        final Map<String, String> env = new HashMap<>();
+        env.put("READSTATES_INTERNAL_TOKEN", "a-token-of-sixteen-chars");
+        for (int i = 0; i < pairs.length; i += 2)
+        {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private static void assertRefused(final String setting, final Map<String, String> env)
+    {
+        final Settings.BadSetting e = assertThrows(Settings.BadSetting.class, () -> Settings.load(env));
+        assertTrue(e.getMessage().contains(setting), e.getMessage());
+    }
+
+    @Test
+    void shouldUseDefaultsFromTheConfigurationFile()
+    {
+        final Settings settings = Settings.load(env());
+        assertEquals(8080, settings.httpPort);
+        assertNull(settings.redisUrl, "no URL: the service manages a local Redis");
+        assertTrue(settings.flushIntervalMs <= 100);
+        assertEquals(64 * 1024, settings.bodyLimitBytes);
+        assertEquals(Settings.StoreKind.OFFHEAP, settings.store);
+        assertEquals(Runtime.getRuntime().availableProcessors(), settings.shards);
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideEverySetting()
+    {
+        final Settings settings = Settings.load(env("READSTATES_HTTP_PORT", "9090", "READSTATES_REDIS_URL", "redis://10.1.2.3:6380",
+            "READSTATES_SHARDS", "3", "READSTATES_CACHE_BYTES", "1048576", "READSTATES_FLUSH_INTERVAL_MS", "7",
+            "READSTATES_STORE", "onheap"));
+        assertEquals(9090, settings.httpPort);
+        assertEquals("redis://10.1.2.3:6380", settings.redisUrl);
+        assertEquals(3, settings.shards);
+        assertEquals(1048576, settings.cacheBytes);
+        assertEquals(7, settings.flushIntervalMs);
+        assertEquals(Settings.StoreKind.ONHEAP, settings.store);
+    }
+
+    @Test
+    void shouldRefuseBadValuesNamingTheSetting()
+    {
+        assertRefused("READSTATES_HTTP_PORT", env("READSTATES_HTTP_PORT", "-1"));
+        assertRefused("READSTATES_HTTP_PORT", env("READSTATES_HTTP_PORT", "http"));
+        assertRefused("READSTATES_STORE", env("READSTATES_STORE", "cassandra"));
+        assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_URL", "localhost:6379"));
+        assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_URL", "redis://"));
+        assertRefused("READSTATES_SHARDS", env("READSTATES_SHARDS", "0"));
+        assertRefused("READSTATES_FLUSH_INTERVAL_MS", env("READSTATES_FLUSH_INTERVAL_MS", "0"));
+        assertRefused("READSTATES_CACHE_BYTES", env("READSTATES_CACHE_BYTES", "lots"));
+        assertRefused("READSTATES_INSECURE_DEV_MODE", env("READSTATES_INSECURE_DEV_MODE", "maybe"));
+        assertRefused("READSTATES_CONFIG", env("READSTATES_CONFIG", "/no/such/file.json"));
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutATokenUnlessInsecureDevModeIsAskedFor()
+    {
+        final Map<String, String> noToken = env();
+        noToken.remove("READSTATES_INTERNAL_TOKEN");
+        assertRefused("READSTATES_INTERNAL_TOKEN", noToken);
+        assertRefused("READSTATES_INTERNAL_TOKEN", env("READSTATES_INTERNAL_TOKEN", "short"));
+        noToken.put("READSTATES_INSECURE_DEV_MODE", "true");
+        assertNull(Settings.load(noToken).internalToken);
+    }
+
+    @Test
+    void shouldMaskSecretsWhenDescribed()
+    {
+        final Settings settings = Settings.load(env("READSTATES_REDIS_URL", "redis://user:hunter2@redis:6379"));
+        assertEquals("****", settings.describe().get("internalToken"));
+        assertTrue(!settings.describe().toString().contains("hunter2"), settings.describe().toString());
+        assertTrue(!settings.describe().toString().contains("a-token-of-sixteen-chars"));
+    }
+}
