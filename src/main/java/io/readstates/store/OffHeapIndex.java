@@ -3,18 +3,32 @@ package io.readstates.store;
 /**
  * An open-addressing hash index from a key to a slot number, in native memory, with linear probing.
  *
- * <p>Buckets hold {@code slot + 1}, so zeroed memory is an empty index. The table is sized once, for
- * the most slots the store can hold, and never grows: a rehash would be a pause proportional to the
- * whole table on the hot path. Its size need not be a power of two: a hash is mapped to a bucket by
- * multiply-and-shift, so the load factor is what was asked for, not whatever a power of two rounds
- * it to. Removal shifts later entries of the probe chain back instead of leaving tombstones.
+ * <p>A bucket is one int: the slot number plus one in its low {@value #SLOT_BITS} bits (so zeroed
+ * memory is an empty index) and a few more bits of the key's hash above them. A probe compares those
+ * bits first and reads the slot, a likely cache miss, only when they match: without them every
+ * collision on the way would cost a trip to memory.
  *
- * <p>Keys live in the slots, not here; the owner probes with {@link #home}, {@link #slotAt} and
+ * <p>The table is sized once, for the most slots the store can hold, and never grows: a rehash would
+ * be a pause proportional to the whole table on the hot path. Its size need not be a power of two: a
+ * hash is mapped to a bucket by multiply-and-shift, so the load factor is what was asked for, not
+ * whatever a power of two rounds it to. Removal shifts later entries of the probe chain back instead
+ * of leaving tombstones.
+ *
+ * <p>Keys live in the slots, not here; the owner probes with {@link #home}, {@link #candidate} and
  * {@link #next}, comparing keys itself.
  */
 final class OffHeapIndex implements AutoCloseable
 {
-    static final int EMPTY = -1;
+    /** Bits of a bucket that hold the slot number plus one; the rest hold hash bits. */
+    static final int SLOT_BITS = 27;
+    /** The most slots one index can address. */
+    static final int MAX_SLOTS = (1 << SLOT_BITS) - 2;
+    /** {@link #candidate}: the chain ends here, the key is absent. */
+    static final int END = -1;
+    /** {@link #candidate}: this bucket holds another key; probe on. */
+    static final int OTHER = -2;
+
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
 
     /** Gives the hash of the key held in a slot, so that removal can tell where an entry belongs. */
     interface SlotHash
@@ -27,12 +41,11 @@ final class OffHeapIndex implements AutoCloseable
 
     OffHeapIndex(final int slots, final double loadFactor)
     {
-        final long count = Math.max((long)Math.ceil(slots / loadFactor), slots + 1L);
-        if (count > Integer.MAX_VALUE)
+        if (slots > MAX_SLOTS)
         {
-            throw new IllegalArgumentException("too many slots for one index: " + slots);
+            throw new IllegalArgumentException("too many slots for one index: " + slots + " > " + MAX_SLOTS);
         }
-        this.bucketCount = (int)count;
+        this.bucketCount = (int)Math.max((long)Math.ceil(slots / loadFactor), slots + 1L);
         this.buckets = new OffHeapArray(bucketCount, Integer.BYTES, true);
     }
 
@@ -53,21 +66,35 @@ final class OffHeapIndex implements AutoCloseable
         return next == bucketCount ? 0 : next;
     }
 
-    /** @return the slot held in a bucket, or {@link #EMPTY}. */
-    int slotAt(final int bucket)
+    /**
+     * @return the slot in {@code bucket} if its hash bits match {@code hash}'s, else {@link #OTHER},
+     * or {@link #END} if the bucket is empty.
+     */
+    int candidate(final int bucket, final long hash)
     {
-        return buckets.getInt(bucket, 0) - 1;
+        final int entry = buckets.getInt(bucket, 0);
+        if (entry == 0)
+        {
+            return END;
+        }
+        return (entry >>> SLOT_BITS) == tag(hash) ? (entry & SLOT_MASK) - 1 : OTHER;
     }
 
-    /** Puts a slot into the first empty bucket of the chain starting at {@code home}. */
-    void insert(final int home, final int slot)
+    /** @return the slot held in a bucket, or {@link #END} if it is empty. */
+    int slotAt(final int bucket)
     {
-        int bucket = home;
+        return (buckets.getInt(bucket, 0) & SLOT_MASK) - 1;
+    }
+
+    /** Puts a slot, whose key has this hash, into the first empty bucket of its chain. */
+    void insert(final long hash, final int slot)
+    {
+        int bucket = home(hash);
         while (buckets.getInt(bucket, 0) != 0)
         {
             bucket = next(bucket);
         }
-        buckets.putInt(bucket, 0, slot + 1);
+        buckets.putInt(bucket, 0, entry(hash, slot));
     }
 
     /** Empties a bucket and moves back the entries after it that would otherwise no longer be found. */
@@ -78,22 +105,32 @@ final class OffHeapIndex implements AutoCloseable
         while (true)
         {
             probe = next(probe);
-            final int slot = slotAt(probe);
-            if (slot == EMPTY)
+            final int entry = buckets.getInt(probe, 0);
+            if (entry == 0)
             {
                 break;
             }
-            final int home = home(hashes.hashOf(slot));
+            final int home = home(hashes.hashOf((entry & SLOT_MASK) - 1));
             final boolean reachableWithoutHole = hole <= probe ?
                 hole < home && home <= probe :
                 hole < home || home <= probe;
             if (!reachableWithoutHole)
             {
-                buckets.putInt(hole, 0, slot + 1);
+                buckets.putInt(hole, 0, entry);
                 hole = probe;
             }
         }
         buckets.putInt(hole, 0, 0);
+    }
+
+    private static int tag(final long hash)
+    {
+        return (int)hash & ((1 << (Integer.SIZE - SLOT_BITS)) - 1);
+    }
+
+    private static int entry(final long hash, final int slot)
+    {
+        return (tag(hash) << SLOT_BITS) | (slot + 1);
     }
 
     @Override

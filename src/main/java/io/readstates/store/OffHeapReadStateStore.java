@@ -19,7 +19,7 @@ package io.readstates.store;
 public final class OffHeapReadStateStore implements ReadStateStore
 {
     /** Bytes per record slot. */
-    public static final int RECORD_BYTES = 40;
+    public static final int RECORD_BYTES = 48;
     /** Bytes per user slot. */
     public static final int USER_BYTES = 32;
     /** Records a user slot is reserved for by default; more users than that share the record slots. */
@@ -28,13 +28,16 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private static final double LOAD_FACTOR = 0.75;
     private static final int NIL = -1;
 
-    private static final int R_CHANNEL = 0;
-    private static final int R_LAST_READ = 8;
-    private static final int R_VERSION = 16;
-    private static final int R_MENTIONS = 24;
-    private static final int R_USER = 28;
-    private static final int R_NEXT = 32;
-    private static final int R_FLAGS = 36;
+    private static final int R_USER_ID = 0;
+    private static final int R_CHANNEL = 8;
+    private static final int R_LAST_READ = 16;
+    private static final int R_VERSION = 24;
+    private static final int R_MENTIONS = 32;
+    private static final int R_USER = 36;
+    private static final int R_NEXT = 40;
+    private static final int R_FLAGS = 44;
+    /** Uses of users not yet applied to the LRU list; see {@link #touch}. */
+    private static final int RECENT_USES = 256;
     private static final int DIRTY = 1;
     private static final int DELETED = 2;
 
@@ -60,6 +63,9 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private final OffHeapIndex.SlotHash userHash = this::userHashOf;
     private final int recordCapacity;
     private final int userCapacity;
+
+    private final int[] recentUses = new int[RECENT_USES];
+    private int recentCount;
 
     private int recordHighWater;
     private int freeRecord = NIL;
@@ -95,11 +101,11 @@ public final class OffHeapReadStateStore implements ReadStateStore
         }
         final double perRecord = slotBytes(RECORD_BYTES) + slotBytes(USER_BYTES) / recordsPerUser;
         final long recordSlots = (long)(capacityBytes / perRecord);
-        if (recordSlots < 1 || recordSlots > Integer.MAX_VALUE / 2)
+        if (recordSlots < 1 || recordSlots > OffHeapIndex.MAX_SLOTS)
         {
             throw new IllegalArgumentException(
                 "capacity of " + capacityBytes + " bytes is out of range: one read state takes about " +
-                Math.round(perRecord) + " bytes, and at most " + Integer.MAX_VALUE / 2 + " fit in one store");
+                Math.round(perRecord) + " bytes, and at most " + OffHeapIndex.MAX_SLOTS + " fit in one store");
         }
         final int userSlots = (int)Math.max(1, recordSlots / recordsPerUser);
         return new OffHeapReadStateStore((int)recordSlots, userSlots);
@@ -339,12 +345,13 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return Outcome.FULL;
         }
+        applyUses();
         final int user = allocateUser();
         users.putLong(user, U_ID, userId);
         users.putInt(user, U_HEAD, NIL);
         users.putInt(user, U_COUNT, 0);
         users.putInt(user, U_DIRTY, 0);
-        userIndex.insert(userIndex.home(mix(userId)), user);
+        userIndex.insert(mix(userId), user);
         residentUsers++;
         for (int i = 0, size = states.size(); i < size; i++)
         {
@@ -371,6 +378,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return false;
         }
+        applyUses();
         removeCleanUser(user);
         return true;
     }
@@ -393,6 +401,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return false;
         }
+        applyUses();
         while (recordCapacity - usedRecords < recordsNeeded || userCapacity - residentUsers < usersNeeded)
         {
             final int tail = ends[CLEAN + 1];
@@ -475,6 +484,10 @@ public final class OffHeapReadStateStore implements ReadStateStore
             unlinkRecord(user, record);
         }
         final int dirty = users.getInt(user, U_DIRTY) - 1;
+        if (dirty == 0)
+        {
+            applyUses();
+        }
         users.putInt(user, U_DIRTY, dirty);
         if (dirty == 0)
         {
@@ -494,6 +507,10 @@ public final class OffHeapReadStateStore implements ReadStateStore
         records.putInt(record, R_FLAGS, flags | DIRTY);
         dirtyRecords++;
         final int dirty = users.getInt(user, U_DIRTY);
+        if (dirty == 0)
+        {
+            applyUses();
+        }
         users.putInt(user, U_DIRTY, dirty + 1);
         if (dirty == 0)
         {
@@ -580,6 +597,8 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private int linkNewRecord(final int user, final long channelId)
     {
         final int record = allocateRecord();
+        final long userId = users.getLong(user, U_ID);
+        records.putLong(record, R_USER_ID, userId);
         records.putLong(record, R_CHANNEL, channelId);
         records.putLong(record, R_LAST_READ, 0);
         records.putInt(record, R_MENTIONS, 0);
@@ -589,7 +608,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         records.putInt(record, R_NEXT, users.getInt(user, U_HEAD));
         users.putInt(user, U_HEAD, record);
         users.putInt(user, U_COUNT, users.getInt(user, U_COUNT) + 1);
-        recordIndex.insert(recordIndex.home(recordHash(users.getLong(user, U_ID), channelId)), record);
+        recordIndex.insert(recordHash(userId, channelId), record);
         usedRecords++;
         return record;
     }
@@ -642,14 +661,15 @@ public final class OffHeapReadStateStore implements ReadStateStore
     {
         final OffHeapIndex index = recordIndex;
         final OffHeapArray records = this.records;
-        for (int b = index.home(recordHash(userId, channelId)); ; b = index.next(b))
+        final long hash = recordHash(userId, channelId);
+        for (int b = index.home(hash); ; b = index.next(b))
         {
-            final int r = index.slotAt(b);
-            if (r == OffHeapIndex.EMPTY)
+            final int r = index.candidate(b, hash);
+            if (r == OffHeapIndex.END)
             {
                 return NIL;
             }
-            if (records.getLong(r, R_CHANNEL) == channelId && users.getLong(records.getInt(r, R_USER), U_ID) == userId)
+            if (r != OffHeapIndex.OTHER && records.getLong(r, R_CHANNEL) == channelId && records.getLong(r, R_USER_ID) == userId)
             {
                 return r;
             }
@@ -671,7 +691,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private long recordHashOf(final int record)
     {
-        return recordHash(users.getLong(records.getInt(record, R_USER), U_ID), records.getLong(record, R_CHANNEL));
+        return recordHash(records.getLong(record, R_USER_ID), records.getLong(record, R_CHANNEL));
     }
 
     private static long recordHash(final long userId, final long channelId)
@@ -686,10 +706,15 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private int findUser(final long userId)
     {
         final OffHeapIndex index = userIndex;
-        for (int b = index.home(mix(userId)); ; b = index.next(b))
+        final long hash = mix(userId);
+        for (int b = index.home(hash); ; b = index.next(b))
         {
-            final int u = index.slotAt(b);
-            if (u == OffHeapIndex.EMPTY || users.getLong(u, U_ID) == userId)
+            final int u = index.candidate(b, hash);
+            if (u == OffHeapIndex.END)
+            {
+                return NIL;
+            }
+            if (u != OffHeapIndex.OTHER && users.getLong(u, U_ID) == userId)
             {
                 return u;
             }
@@ -731,14 +756,41 @@ public final class OffHeapReadStateStore implements ReadStateStore
         freeUser = user;
     }
 
-    /** A use: a clean user moves to the most recently used end. Dirty users are not on the LRU list. */
+    /**
+     * A use: a clean user moves to the most recently used end; dirty users are not on the LRU list.
+     *
+     * <p>Moving a user means writing to its slot and to its neighbours', cache misses that a lookup
+     * would otherwise not pay. So a use is only noted here, and the notes are applied in order, which
+     * gives exactly the same list, whenever the order is about to matter: before an eviction and
+     * before a user joins or leaves a list.
+     */
     private void touch(final int user)
     {
-        if (user != ends[CLEAN] && users.getInt(user, U_DIRTY) == 0)
+        final int count = recentCount;
+        if (count > 0 && recentUses[count - 1] == user)
         {
-            unlink(CLEAN, user);
-            linkHead(CLEAN, user);
+            return;
         }
+        if (count == RECENT_USES)
+        {
+            applyUses();
+        }
+        recentUses[recentCount++] = user;
+    }
+
+    private void applyUses()
+    {
+        final int[] uses = recentUses;
+        for (int i = 0, count = recentCount; i < count; i++)
+        {
+            final int user = uses[i];
+            if (user != ends[CLEAN] && users.getInt(user, U_DIRTY) == 0)
+            {
+                unlink(CLEAN, user);
+                linkHead(CLEAN, user);
+            }
+        }
+        recentCount = 0;
     }
 
     /** Adds a user that is on no list to the clean list as the most recently used. */
