@@ -2,6 +2,8 @@ package io.readstates;
 
 import io.readstates.api.HttpApi;
 import io.readstates.config.Settings;
+import io.readstates.gateway.Gateway;
+import io.readstates.gateway.UserTokens;
 import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
 import io.vertx.core.CompositeFuture;
@@ -64,9 +66,12 @@ public final class ReadStatesService
                 return null;
             }));
         }
-        final HttpApi api = new HttpApi(new Shards(shards), settings.internalToken, settings.bodyLimitBytes);
+        final Shards router = new Shards(shards);
+        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
+        final Gateway gateway = settings.userTokenSecret == null ? null :
+            new Gateway(vertx, router, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs);
         return chain
-            .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, settings.httpPort),
+            .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {
@@ -122,18 +127,43 @@ public final class ReadStatesService
     private static final class ApiVerticle extends VerticleBase
     {
         private final HttpApi api;
-        private final int port;
+        private final Gateway gateway;
+        private final Settings settings;
 
-        ApiVerticle(final HttpApi api, final int port)
+        ApiVerticle(final HttpApi api, final Gateway gateway, final Settings settings)
         {
             this.api = api;
-            this.port = port;
+            this.gateway = gateway;
+            this.settings = settings;
         }
 
         @Override
         public Future<?> start()
         {
-            final HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setTcpNoDelay(true));
+            final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                .setPort(settings.httpPort)
+                .setTcpNoDelay(true)
+                .setMaxWebSocketFrameSize(settings.maxFrameBytes)
+                .setMaxWebSocketMessageSize(settings.maxFrameBytes));
+            server.webSocketHandshakeHandler(handshake ->
+            {
+                if (!Gateway.PATH.equals(handshake.path()))
+                {
+                    handshake.reject(404);
+                }
+                else if (gateway == null)
+                {
+                    handshake.reject(503);
+                }
+                else
+                {
+                    handshake.accept();
+                }
+            });
+            if (gateway != null)
+            {
+                server.webSocketHandler(gateway::accept);
+            }
             return server.requestHandler(api.router(vertx)).listen();
         }
     }

@@ -40,6 +40,14 @@ public final class Settings
     public final Path dataDir;
     public final long shutdownTimeoutMs;
     public final int flushBatchRecords;
+    /** Null when the WebSocket gateway is off. */
+    public final String userTokenSecret;
+    public final long identifyTimeoutMs;
+    public final long sessionIdleTimeoutMs;
+    public final int maxFrameBytes;
+    public final int maxSessionsPerUser;
+    public final int maxSessions;
+    public final long slowConsumerTimeoutMs;
 
     private final Map<String, String> described = new LinkedHashMap<>();
 
@@ -62,6 +70,21 @@ public final class Settings
             v -> longIn(v, 0, 3_600_000));
         flushBatchRecords = source.read("flushBatchRecords", "READSTATES_FLUSH_BATCH_RECORDS", "1000",
             v -> intIn(v, 1, 100_000));
+        final String secret = source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
+        if (!secret.isEmpty() && secret.length() < 32)
+        {
+            throw new BadSetting("userTokenSecret (READSTATES_USER_TOKEN_SECRET)",
+                "must be at least 32 characters long: it signs user tokens with HS256");
+        }
+        userTokenSecret = secret.isEmpty() ? null : secret;
+        identifyTimeoutMs = source.read("identifyTimeoutMs", "READSTATES_IDENTIFY_TIMEOUT_MS", "10000", v -> longIn(v, 1, 600_000));
+        sessionIdleTimeoutMs = source.read("sessionIdleTimeoutMs", "READSTATES_SESSION_IDLE_TIMEOUT_MS", "60000",
+            v -> longIn(v, 100, 3_600_000));
+        maxFrameBytes = source.read("maxFrameBytes", "READSTATES_MAX_FRAME_BYTES", "4096", v -> intIn(v, 256, 1 << 20));
+        maxSessionsPerUser = source.read("maxSessionsPerUser", "READSTATES_MAX_SESSIONS_PER_USER", "10", v -> intIn(v, 1, 1000));
+        maxSessions = source.read("maxSessions", "READSTATES_MAX_SESSIONS", "100000", v -> intIn(v, 1, 10_000_000));
+        slowConsumerTimeoutMs = source.read("slowConsumerTimeoutMs", "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "5000",
+            v -> longIn(v, 10, 600_000));
         if (token.isEmpty() && !insecureDevMode)
         {
             throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)",
@@ -80,6 +103,7 @@ public final class Settings
         }
         described.putAll(source.described);
         described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
+        described.put("userTokenSecret", userTokenSecret == null ? "(unset: the WebSocket gateway is off)" : "****");
         if (redisUrl != null)
         {
             described.put("redisUrl", redisUrl.replaceFirst("//[^@/]*@", "//****@"));

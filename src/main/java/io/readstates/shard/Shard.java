@@ -3,6 +3,7 @@ package io.readstates.shard;
 import io.readstates.config.Settings;
 import io.readstates.domain.Badges;
 import io.readstates.domain.ReadStateView;
+import io.readstates.gateway.Sessions;
 import io.readstates.persist.Persister;
 import io.readstates.persist.RedisConnections;
 import io.readstates.persist.UserLoader;
@@ -22,6 +23,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One partition of the users, owned by one verticle on one event loop. Everything it holds (the
@@ -35,6 +37,7 @@ import java.util.List;
 public final class Shard extends VerticleBase
 {
     private static final boolean CHECK_OWNER = Boolean.getBoolean("readstates.checkOwner");
+    private static final long SWEEP_INTERVAL_MS = 100;
 
     /** Work on a user's read states, run on the shard's event loop once the user is resident. */
     @FunctionalInterface
@@ -56,10 +59,13 @@ public final class Shard extends VerticleBase
     private final ReadState scratch = new ReadState();
     /** The event loop thread that owns this shard; a Vert.x event-loop context always runs on one thread. */
     private volatile Thread owner;
+    private volatile boolean stopped;
     private ReadStateStore store;
     private Redis redis;
     private Persister persister;
     private UserLoader loader;
+    private Sessions sessions;
+    private long sweepTimer;
 
     public Shard(final int index, final Settings settings, final String redisUrl)
     {
@@ -80,6 +86,9 @@ public final class Shard extends VerticleBase
         persister = new Persister(vertx, redis, this::store, this::channels, "shard " + index,
             settings.flushIntervalMs, settings.flushBatchRecords);
         persister.start();
+        sessions = new Sessions(this, context, settings.maxSessionsPerUser,
+            Math.max(1, settings.maxSessions / settings.shards), settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs);
+        sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sessions().sweep(System.currentTimeMillis()));
         return Future.succeededFuture();
     }
 
@@ -87,6 +96,9 @@ public final class Shard extends VerticleBase
     @Override
     public Future<?> stop()
     {
+        vertx.cancelTimer(sweepTimer);
+        sessions.closeAll();
+        stopped = true;
         return persister.drain(settings.shutdownTimeoutMs).eventually(() -> redis.close()).onComplete(ar -> store.close());
     }
 
@@ -108,7 +120,7 @@ public final class Shard extends VerticleBase
     {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
-        context.runOnContext(v -> whenResident(userId, failure ->
+        hand(promise, () -> whenResident(userId, failure ->
         {
             if (failure != null)
             {
@@ -127,12 +139,30 @@ public final class Shard extends VerticleBase
         return promise.future();
     }
 
+    /** Runs a task on the shard's event loop, or fails the promise if the shard is gone. */
+    private void hand(final Promise<?> promise, final Runnable task)
+    {
+        if (stopped)
+        {
+            promise.fail(Unavailable.stopping());
+            return;
+        }
+        try
+        {
+            context.runOnContext(v -> task.run());
+        }
+        catch (final RejectedExecutionException e)
+        {
+            promise.fail(Unavailable.stopping());
+        }
+    }
+
     /** Runs {@code work} on this shard's event loop, whoever the user; completes on the caller's context. */
     public <T> Future<T> run(final UserWork<T> work)
     {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
-        context.runOnContext(v ->
+        hand(promise, () ->
         {
             try
             {
@@ -223,6 +253,13 @@ public final class Shard extends VerticleBase
         return channels;
     }
 
+    /** The WebSocket sessions of this shard's users; only on the shard's event loop. */
+    public Sessions sessions()
+    {
+        checkOwner();
+        return sessions;
+    }
+
     public Persister persister()
     {
         checkOwner();
@@ -244,22 +281,24 @@ public final class Shard extends VerticleBase
 
     public ReadStateView ack(final long userId, final long channelId, final long messageId)
     {
-        return changed(store().ack(userId, channelId, messageId), userId, channelId);
+        changed(store().ack(userId, channelId, messageId), userId, channelId);
+        return readState(userId, channelId);
     }
 
     public ReadStateView manualAck(final long userId, final long channelId, final long messageId, final int mentionCount)
     {
-        return changed(store().manualAck(userId, channelId, messageId, mentionCount), userId, channelId);
+        changed(store().manualAck(userId, channelId, messageId, mentionCount), userId, channelId);
+        return readState(userId, channelId);
     }
 
     public void mention(final long userId, final long channelId, final long messageId)
     {
-        refuseIfFull(store().mention(userId, channelId, messageId));
+        changed(store().mention(userId, channelId, messageId), userId, channelId);
     }
 
     public void delete(final long userId, final long channelId)
     {
-        refuseIfFull(store().delete(userId, channelId));
+        changed(store().delete(userId, channelId), userId, channelId);
     }
 
     /** @return the read state, or null if the user has none on the channel. */
@@ -293,16 +332,24 @@ public final class Shard extends VerticleBase
     public void channelMessage(final long channelId, final long guildId, final long messageId, final boolean home)
     {
         final ChannelTable table = channels();
-        if (table.messageCreated(channelId, guildId, messageId) && home)
+        if (table.messageCreated(channelId, guildId, messageId))
         {
-            table.markDirty(channelId);
+            if (home)
+            {
+                table.markDirty(channelId);
+            }
+            sessions().channelMessage(channelId);
         }
     }
 
-    private ReadStateView changed(final Outcome outcome, final long userId, final long channelId)
+    /** Refuses a change that found no room; tells the user's sessions of one that was made. */
+    private void changed(final Outcome outcome, final long userId, final long channelId)
     {
         refuseIfFull(outcome);
-        return readState(userId, channelId);
+        if (outcome == Outcome.CHANGED)
+        {
+            sessions().readStateChanged(userId, channelId);
+        }
     }
 
     private static void refuseIfFull(final Outcome outcome)

@@ -28,6 +28,11 @@ public final class Unavailable extends RuntimeException
             "memory is full of changes not yet written to Redis; retry shortly", null);
     }
 
+    public static Unavailable stopping()
+    {
+        return new Unavailable("stopping", "the service is stopping; retry on another instance or shortly", null);
+    }
+
     /** @return a short machine-readable reason. */
     public String code()
     {

@@ -1,0 +1,24 @@
+package io.readstates.gateway;
+
+/** WebSocket close codes of the gateway protocol (see README.md). */
+public final class CloseCodes
+{
+    /** The identify token is missing, forged, expired, or names no valid user. */
+    public static final short AUTHENTICATION_FAILED = 4001;
+    /** No identify frame arrived in time. */
+    public static final short IDENTIFY_TIMEOUT = 4002;
+    /** A frame that is not valid JSON, not a known op, or not valid for that op. */
+    public static final short INVALID_FRAME = 4003;
+    /** The user, or the server, has as many sessions as it allows. */
+    public static final short TOO_MANY_SESSIONS = 4005;
+    /** The client stopped reading and stayed behind longer than allowed. */
+    public static final short SLOW_CONSUMER = 4008;
+    /** The client sent nothing, not even a pong, for longer than the idle timeout. */
+    public static final short IDLE_TIMEOUT = 4009;
+    /** The service is stopping. */
+    public static final short GOING_AWAY = 1001;
+
+    private CloseCodes()
+    {
+    }
+}
