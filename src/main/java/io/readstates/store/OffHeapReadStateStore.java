@@ -1,5 +1,7 @@
 package io.readstates.store;
 
+import io.readstates.domain.Snowflake;
+
 /**
  * The read-state store of a shard: fixed-size records in native memory, found through open-addressing
  * indexes, with no Java object per record or per user, so the garbage collector has nothing to trace
@@ -351,7 +353,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         users.putInt(user, U_HEAD, NIL);
         users.putInt(user, U_COUNT, 0);
         users.putInt(user, U_DIRTY, 0);
-        userIndex.insert(mix(userId), user);
+        userIndex.insert(Snowflake.mix(userId), user);
         residentUsers++;
         for (int i = 0, size = states.size(); i < size; i++)
         {
@@ -696,7 +698,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private static long recordHash(final long userId, final long channelId)
     {
-        return mix(channelId * 0x9E3779B97F4A7C15L + userId);
+        return Snowflake.mix(channelId * 0x9E3779B97F4A7C15L + userId);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -706,7 +708,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private int findUser(final long userId)
     {
         final OffHeapIndex index = userIndex;
-        final long hash = mix(userId);
+        final long hash = Snowflake.mix(userId);
         for (int b = index.home(hash); ; b = index.next(b))
         {
             final int u = index.candidate(b, hash);
@@ -724,7 +726,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private void removeFromUserIndex(final long userId)
     {
         final OffHeapIndex index = userIndex;
-        for (int b = index.home(mix(userId)); ; b = index.next(b))
+        for (int b = index.home(Snowflake.mix(userId)); ; b = index.next(b))
         {
             if (users.getLong(index.slotAt(b), U_ID) == userId)
             {
@@ -736,7 +738,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private long userHashOf(final int user)
     {
-        return mix(users.getLong(user, U_ID));
+        return Snowflake.mix(users.getLong(user, U_ID));
     }
 
     private int allocateUser()
@@ -853,17 +855,5 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             ends[list + 1] = prev;
         }
-    }
-
-    /** Murmur3's 64-bit finalizer: snowflakes share their high bits, so they must be spread. */
-    private static long mix(final long key)
-    {
-        long h = key;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
     }
 }
