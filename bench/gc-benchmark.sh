@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The headline benchmark: the same service, off-heap store vs on-heap baseline, under the same open-loop
+# load, with G1 and with ZGC, GC logged. Writes bench/results/: a results table (results.md), per-second
+# timelines (CSV), percentile distributions, GC logs and one p99-over-time chart per collector.
+#
+#   bench/gc-benchmark.sh                  # the headline: 1,000,000 hot users x 8 channels, 5 min per run
+#   DURATION=20 HOT_USERS=20000 bench/gc-benchmark.sh   # a quick rehearsal
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+OUT=${OUT:-bench/results}
+DURATION=${DURATION:-300}
+WARMUP=${WARMUP:-30}
+RATE=${RATE:-5000}
+HOT_USERS=${HOT_USERS:-1000000}
+COLD_USERS=${COLD_USERS:-$((HOT_USERS / 4))}
+CHANNELS_PER_USER=8
+COLD_SHARE=${COLD_SHARE:-0.1}
+HEAP=${HEAP:-4g}
+SHARDS=${SHARDS:-2}
+COLLECTORS=${COLLECTORS:-"G1 ZGC"}
+STORES=${STORES:-"offheap onheap"}
+TOKEN=bench-internal-token-0123456789
+PORT=${PORT:-18080}
+# Room for every hot user's read states plus 5% for cold users passing through, in each store's own
+# bytes per read state (measured by MemoryFootprint), so that both hold the same number of users.
+SLOTS=$((HOT_USERS * CHANNELS_PER_USER * 105 / 100))
+declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
+declare -A CACHE_BYTES=([offheap]=$((SLOTS * 63)) [onheap]=$((SLOTS * 141)))
+
+mkdir -p "$OUT"
+[ -f target/readstates.jar ] || mvn -q -B package -DskipTests
+JAR=target/readstates.jar
+TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$JAR" io.readstates.load.LoadTool)
+POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
+
+REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$OUT/redis"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
+  --daemonize yes --logfile "$OUT/redis/redis.log" --pidfile "$OUT/redis/redis.pid"
+trap 'kill $(cat "$OUT/redis/redis.pid") 2>/dev/null || true; [ -n "${SERVICE:-}" ] && kill "$SERVICE" 2>/dev/null || true' EXIT
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+sleep 1
+
+{
+  echo "# GC benchmark results"
+  echo
+  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), -Xms$HEAP -Xmx$HEAP, $SHARDS shards."
+  echo "Load: $RATE requests/s offered (open loop), mix ack 40 / read-states 40 / message 10 / badges 10,"
+  echo "$HOT_USERS hot users (Zipfian 0.99) and $COLD_USERS cold users (${COLD_SHARE} of requests) x $CHANNELS_PER_USER channels,"
+  echo "warm-up ${WARMUP} s, measured ${DURATION} s. Latency in ms from each request's intended send time."
+  echo
+  echo "| collector | store | p50 ms | p99 ms | p99.9 ms | p99.99 ms | max ms | throughput/s | errors | GC pauses | GC total ms | longest GC ms | longest safepoint ms | heap after last GC MB | heap peak MB | RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+} > "$OUT/results.md"
+
+for gc in $COLLECTORS; do
+  for store in $STORES; do
+    label="$gc-$store"
+    echo "== $label"
+    "$JAVA" -version >/dev/null 2>&1
+    redis-cli -p "$REDIS_PORT" flushall >/dev/null
+    "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
+    READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
+    READSTATES_SHARDS=$SHARDS READSTATES_STORE=$store READSTATES_CACHE_BYTES=${CACHE_BYTES[$store]} \
+      "$JAVA" -Xms$HEAP -Xmx$HEAP "${GC_FLAG[$gc]}" \
+      -Xlog:gc*,safepoint:file="$OUT/$label-gc.log":uptime,level,tags -jar "$JAR" > "$OUT/$label-service.log" 2>&1 &
+    SERVICE=$!
+    for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
+    kill -0 "$SERVICE" || { cat "$OUT/$label-service.log"; exit 1; }
+    "${TOOL[@]}" warm --url="http://127.0.0.1:$PORT" --token="$TOKEN" --connections=128 "${POPULATION[@]}"
+    GC_LINES_BEFORE=$(wc -l < "$OUT/$label-gc.log")
+    "${TOOL[@]}" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
+      --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$label" --connections=256 \
+      "${POPULATION[@]}" | tee "$OUT/$label-summary.txt"
+    RSS_MB=$(( $(ps -o rss= -p "$SERVICE") / 1024 ))
+    tail -n +"$((GC_LINES_BEFORE + 1))" "$OUT/$label-gc.log" > "$OUT/$label-gc-measured.log"
+    kill -TERM "$SERVICE"; wait "$SERVICE" || true; SERVICE=
+    GC=$("${TOOL[@]}" gclog --file="$OUT/$label-gc-measured.log")
+    echo "$GC" | tee -a "$OUT/$label-summary.txt"
+    read -r P50 P99 P999 P9999 MAX < <(awk '/latency us/ {print $4/1000, $8/1000, $10/1000, $12/1000, $14/1000}' "$OUT/$label-summary.txt")
+    DONE=$(sed -nE 's/.*\(([0-9]+)\/s\).*/\1/p' "$OUT/$label-summary.txt")
+    ERRORS=$(sed -nE 's/.*, ([0-9]+) errors.*/\1/p' "$OUT/$label-summary.txt")
+    read -r PAUSES TOTAL LONGEST AFTER PEAK SAFEPOINT < <(echo "$GC" | awk '{gsub(",",""); print $3, $5, $8, $14, $18, $22}')
+    echo "| $gc | $store | $P50 | $P99 | $P999 | $P9999 | $MAX | $DONE | $ERRORS | $PAUSES | $TOTAL | $LONGEST | $SAFEPOINT | $AFTER | $PEAK | $RSS_MB |" >> "$OUT/results.md"
+  done
+  "${TOOL[@]}" chart --csv="$OUT/$gc-offheap-timeline.csv,$OUT/$gc-onheap-timeline.csv" \
+    --labels="off-heap store ($gc),on-heap baseline ($gc)" --title="p99 latency per second, $gc, $RATE req/s offered" \
+    --out="$OUT/p99-$gc.png" || true
+done
+cat "$OUT/results.md"

@@ -1,0 +1,124 @@
+package io.readstates.load;
+
+import io.readstates.persist.RedisConnections;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.HdrHistogram.Histogram;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A few users acking many times a second. Measures how well write-behind coalesces (Redis script calls,
+ * one per user per flush, divided by acks) and the flush lag: from an ack's 200 answer to the moment
+ * Redis applies a write of that user, seen through Redis keyspace notifications.
+ */
+final class HotUsers
+{
+    private static final String PREFIX = "__keyspace@0__:rs:{";
+
+    private final Options options;
+
+    HotUsers(final Options options)
+    {
+        this.options = options;
+    }
+
+    void run() throws Exception
+    {
+        final int users = options.integer("users", 5);
+        final double rate = options.decimal("rate", 2000);
+        final int durationS = options.integer("duration", 30);
+        final Vertx vertx = LoadTool.vertx();
+        final Http http = new Http(vertx, options);
+        final String redisUrl = options.text("redis", "redis://127.0.0.1:6379");
+        final Redis redis = RedisConnections.create(vertx, redisUrl);
+        redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("notify-keyspace-events").arg("Kh"))
+            .toCompletionStage().toCompletableFuture().get();
+        final long evalsBefore = evalCalls(redis);
+
+        final long[] pendingSince = new long[users];
+        final Histogram lag = new Histogram(60_000_000L, 3);
+        final RedisConnection subscriber = Redis.createClient(vertx, redisUrl).connect().toCompletionStage().toCompletableFuture().get();
+        subscriber.handler(message -> onNotification(message, pendingSince, lag));
+        subscriber.send(Request.cmd(Command.PSUBSCRIBE).arg(PREFIX + "*")).toCompletionStage().toCompletableFuture().get();
+
+        final long[] acks = {0};
+        final CountDownLatch done = new CountDownLatch(1);
+        final long start = System.nanoTime();
+        final long end = start + durationS * 1_000_000_000L;
+        final long[] sent = {0};
+        vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
+        {
+            final long now = System.nanoTime();
+            if (now >= end)
+            {
+                vertx.cancelTimer(id);
+                vertx.setTimer(2_000, t -> done.countDown());
+                return;
+            }
+            while (start + (long)(sent[0] * 1e9 / rate) <= now)
+            {
+                final int user = (int)(sent[0] % users);
+                sent[0]++;
+                final long message = Workload.MESSAGE_BASE + sent[0];
+                http.send(HttpMethod.POST, "/v1/users/" + Workload.userId(user) + "/channels/" + Workload.CHANNEL_BASE + "/ack",
+                    "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}").onSuccess(status ->
+                {
+                    if (status == 200)
+                    {
+                        acks[0]++;
+                        if (pendingSince[user] == 0)
+                        {
+                            pendingSince[user] = System.nanoTime();
+                        }
+                    }
+                });
+            }
+        }));
+        done.await();
+        final long evals = evalCalls(redis) - evalsBefore;
+        System.out.printf("hot users: %d users, %d acks in %d s; %d Redis writes: %.3f writes per ack%n",
+            users, acks[0], durationS, evals, evals / (double)Math.max(1, acks[0]));
+        System.out.printf("  flush lag ms (ack answered -> Redis applied): p50 %.1f  p99 %.1f  max %.1f  (%d samples)%n",
+            lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0, lag.getMaxValue() / 1000.0,
+            lag.getTotalCount());
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    /** Runs on the subscriber's event loop, the same one the acks answer on (the tool has one). */
+    private static void onNotification(final Response message, final long[] pendingSince, final Histogram lag)
+    {
+        if (message.size() < 4 || !"pmessage".equals(message.get(0).toString()))
+        {
+            return;
+        }
+        final String channel = message.get(2).toString();
+        final long userId = Long.parseUnsignedLong(channel.substring(PREFIX.length(), channel.length() - 1));
+        final int user = (int)(userId - Workload.USER_BASE);
+        if (user >= 0 && user < pendingSince.length && pendingSince[user] != 0)
+        {
+            lag.recordValue(Math.max(1, (System.nanoTime() - pendingSince[user]) / 1000));
+            pendingSince[user] = 0;
+        }
+    }
+
+    private static long evalCalls(final Redis redis) throws Exception
+    {
+        final String info = redis.send(Request.cmd(Command.INFO).arg("commandstats")).toCompletionStage().toCompletableFuture()
+            .get().toString();
+        for (final String line : info.split("\r?\n"))
+        {
+            if (line.startsWith("cmdstat_eval:"))
+            {
+                final int from = line.indexOf("calls=") + 6;
+                return Long.parseLong(line.substring(from, line.indexOf(',', from)));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package io.readstates.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * The load tool. {@code java -cp target/readstates.jar io.readstates.load.LoadTool <command> --option=value ...}
+ *
+ * <ul>
+ * <li>{@code preload --redis=URL --hotUsers=N --coldUsers=N --channelsPerUser=N}: the population into Redis</li>
+ * <li>{@code warm --url=URL --token=T --hotUsers=N}: read every hot user once, so the service holds it</li>
+ * <li>{@code run --url=URL --token=T --rate=R --warmup=S --duration=S --mix=ack=40,read=40,message=10,badges=10
+ * --coldShare=0.1 --out=DIR --label=NAME}: constant offered rate; percentiles and a per-second CSV</li>
+ * <li>{@code saturate --url=URL --concurrency=C --duration=S}: acks at saturation, closed loop</li>
+ * <li>{@code bare --port=P}: the bare Vert.x endpoint that answers a constant</li>
+ * <li>{@code hot --url=URL --redis=URL --users=5 --rate=R --duration=S}: coalescing and flush lag</li>
+ * <li>{@code gclog --file=F}: pauses and heap from a -Xlog:gc* file</li>
+ * <li>{@code chart --csv=a.csv,b.csv --labels=A,B --out=F.png}: per-second p99 of several runs on one plot</li>
+ * </ul>
+ */
+public final class LoadTool
+{
+    private LoadTool()
+    {
+    }
+
+    /** One event loop: every callback of the tool runs on it, so its bookkeeping needs no locks. */
+    static Vertx vertx()
+    {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length == 0)
+        {
+            System.err.println("usage: LoadTool preload|warm|run|saturate|bare|hot|gclog|chart --name=value ...");
+            System.exit(2);
+        }
+        final Options options = new Options(args, 1);
+        switch (args[0])
+        {
+            case "preload":
+                new Preload(options).redis();
+                break;
+            case "warm":
+                new Preload(options).warm();
+                break;
+            case "run":
+                new OpenLoop(options).run();
+                break;
+            case "saturate":
+                new Saturate(options).run();
+                break;
+            case "bare":
+                BareServer.run(options);
+                return;
+            case "hot":
+                new HotUsers(options).run();
+                break;
+            case "gclog":
+                GcLog.print(options);
+                break;
+            case "chart":
+                Chart.draw(options);
+                break;
+            default:
+                System.err.println("unknown command " + args[0]);
+                System.exit(2);
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,39 @@
+package io.readstates.load;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Command-line options of the form {@code --name=value}. */
+final class Options
+{
+    private final Map<String, String> values = new HashMap<>();
+
+    Options(final String[] args, final int from)
+    {
+        for (int i = from; i < args.length; i++)
+        {
+            final String arg = args[i];
+            final int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0)
+            {
+                throw new IllegalArgumentException("options are --name=value, not " + arg);
+            }
+            values.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+    }
+
+    String text(final String name, final String fallback)
+    {
+        return values.getOrDefault(name, fallback);
+    }
+
+    int integer(final String name, final int fallback)
+    {
+        return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+    }
+
+    double decimal(final String name, final double fallback)
+    {
+        return values.containsKey(name) ? Double.parseDouble(values.get(name)) : fallback;
+    }
+}
