@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 OUT=${OUT:-bench/results}
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 DURATION=${DURATION:-300}
 WARMUP=${WARMUP:-30}
 RATE=${RATE:-5000}

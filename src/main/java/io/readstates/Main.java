@@ -4,8 +4,9 @@ import io.readstates.config.Settings;
 import io.readstates.persist.LocalRedis;
 
 import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Starts the service with the settings of the environment and conf/readstates.json. */
 public final class Main
@@ -14,18 +15,12 @@ public final class Main
     {
     }
 
-    private static void shutdownNote(final String message)
-    {
-        System.err.println(java.time.LocalDateTime.now() + " INFO io.readstates.Main - " + message);
-    }
 
     public static void main(final String[] args) throws Exception
     {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
-        {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
-        }
-        final Logger log = Logger.getLogger(Main.class.getName());
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        final Logger log = LoggerFactory.getLogger(Main.class);
         final Settings settings;
         try
         {
@@ -39,9 +34,9 @@ public final class Main
         }
         if (settings.insecureDevMode)
         {
-            log.warning("INSECURE development mode: the HTTP API answers without checking any token");
+            log.warn("INSECURE development mode: the HTTP API answers without checking any token");
         }
-        settings.describe().forEach((key, value) -> log.info("setting " + key + " = " + value));
+        settings.describe().forEach((key, value) -> log.info("setting {} = {}", key, value));
 
         final LocalRedis localRedis;
         final String redisUrl;
@@ -59,8 +54,8 @@ public final class Main
                 return;
             }
             redisUrl = localRedis.url();
-            log.info("no Redis URL configured: started a local redis-server at " + redisUrl + " keeping its data in " +
-                settings.dataDir.toAbsolutePath() + " (append-only)");
+            log.info("no Redis URL configured: started a local redis-server at {} keeping its data in {} (append-only)",
+                redisUrl, settings.dataDir.toAbsolutePath());
         }
         else
         {
@@ -75,7 +70,7 @@ public final class Main
         }
         catch (final Exception e)
         {
-            log.log(Level.SEVERE, "start-up failed", e);
+            log.error("start-up failed", e);
             if (localRedis != null)
             {
                 localRedis.close();
@@ -84,19 +79,23 @@ public final class Main
             return;
         }
 
-        // The JDK's logging closes its handlers in a shutdown hook of its own that may run first, so
-        // what happens during shutdown goes straight to standard error.
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            shutdownNote("stopping: no new requests; writing every dirty record to Redis");
+            log.info("stopping: no new requests; writing every dirty record to Redis");
             try
             {
-                shutdownNote(service.stop(settings.shutdownTimeoutMs + 5_000) ?
-                    "stopped; every change was written" : "stopped before every change was written");
+                if (service.stop(settings.shutdownTimeoutMs + 5_000))
+                {
+                    log.info("stopped; every change was written");
+                }
+                else
+                {
+                    log.error("stopped before every change was written");
+                }
             }
             catch (final Exception e)
             {
-                shutdownNote("stopped before every change was written: " + e);
+                log.error("stopped before every change was written", e);
             }
             finally
             {

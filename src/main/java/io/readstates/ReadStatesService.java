@@ -4,7 +4,21 @@ import io.readstates.api.HttpApi;
 import io.readstates.config.Settings;
 import io.readstates.gateway.Gateway;
 import io.readstates.gateway.UserTokens;
+import io.readstates.ops.Health;
+import io.readstates.ops.Metrics;
+import io.readstates.ops.ShardStats;
+import io.readstates.persist.RedisConnections;
 import io.readstates.shard.Shard;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Redis;
 import io.readstates.shard.Shards;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.DeploymentOptions;
@@ -18,9 +32,10 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running service: one shard verticle per event loop, and as many HTTP server instances sharing
@@ -29,7 +44,7 @@ import java.util.logging.Logger;
  */
 public final class ReadStatesService
 {
-    private static final Logger LOG = Logger.getLogger(ReadStatesService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReadStatesService.class);
 
     private static final AtomicLong UNHANDLED = new AtomicLong();
 
@@ -46,18 +61,31 @@ public final class ReadStatesService
 
     public static Future<ReadStatesService> start(final Settings settings, final String redisUrl)
     {
-        final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.shards));
+        final Metrics metrics = new Metrics();
+        final Vertx vertx = Vertx.builder()
+            .with(new VertxOptions().setEventLoopPoolSize(settings.shards).setMetricsOptions(Metrics.vertxMetricsOptions()))
+            .withMetrics(metrics.vertxMetricsFactory())
+            .build();
         vertx.exceptionHandler(e ->
         {
             UNHANDLED.incrementAndGet();
-            LOG.log(Level.SEVERE, "unhandled failure on an event loop", e);
+            LOG.error("unhandled failure on an event loop", e);
         });
         final List<Shard> shards = new ArrayList<>();
         final List<String> deployments = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
+        final List<ShardStats> stats = new ArrayList<>();
         for (int i = 0; i < settings.shards; i++)
         {
-            final Shard shard = new Shard(i, settings, redisUrl);
+            final ShardStats shardStats = new ShardStats();
+            stats.add(shardStats);
+            final DistributionSummary batchSizes = metrics.batchSizes(i);
+            final Timer flushLag = metrics.flushLag(i);
+            final Shard shard = new Shard(i, settings, redisUrl, shardStats, (records, nanos) ->
+            {
+                batchSizes.record(records);
+                flushLag.record(nanos, TimeUnit.NANOSECONDS);
+            });
             shards.add(shard);
             // One deployment at a time: Vert.x gives each new deployment the next event loop in turn.
             chain = chain.compose(v -> vertx.deployVerticle(shard).map(id ->
@@ -66,18 +94,22 @@ public final class ReadStatesService
                 return null;
             }));
         }
+        metrics.bindShards(stats);
+        final Redis healthRedis = RedisConnections.create(vertx, redisUrl, "redis-health");
+        final HealthChecks live = Health.live(vertx);
+        final HealthChecks ready = Health.ready(vertx, stats, healthRedis);
         final Shards router = new Shards(shards);
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
         final Gateway gateway = settings.userTokenSecret == null ? null :
             new Gateway(vertx, router, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs);
         return chain
-            .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings),
+            .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
+                    PrometheusScrapingHandler.create(metrics.registry())),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {
-                LOG.info("readstates listening on port " + settings.httpPort + " with " + settings.shards +
-                    " shards, " + settings.store.name().toLowerCase() + " store of " + settings.cacheBytesPerShard() +
-                    " bytes each");
+                LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each", settings.httpPort,
+                    settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT), settings.cacheBytesPerShard());
                 return new ReadStatesService(vertx, deployments, apiId);
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
@@ -113,7 +145,7 @@ public final class ReadStatesService
                 if (drain.failed())
                 {
                     everythingWritten = false;
-                    LOG.severe("a shard stopped with changes not written: " + drain.cause().getMessage());
+                    LOG.error("a shard stopped with changes not written: {}", drain.cause().getMessage());
                 }
             }
             return everythingWritten && all == null;
@@ -124,17 +156,34 @@ public final class ReadStatesService
         }
     }
 
+    /** Routes that answer without the internal token: they reveal nothing about any user. */
+    private static Consumer<Router> routes(final Vertx vertx, final HealthChecks live, final HealthChecks ready)
+    {
+        return router ->
+        {
+            router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+            router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+            router.get("/demo").handler(ctx -> ctx.redirect("/demo/"));
+            router.get("/demo/*").handler(StaticHandler.create("webroot/demo").setCachingEnabled(false));
+        };
+    }
+
     private static final class ApiVerticle extends VerticleBase
     {
         private final HttpApi api;
         private final Gateway gateway;
         private final Settings settings;
+        private final Consumer<Router> open;
+        private final Handler<RoutingContext> metrics;
 
-        ApiVerticle(final HttpApi api, final Gateway gateway, final Settings settings)
+        ApiVerticle(final HttpApi api, final Gateway gateway, final Settings settings, final Consumer<Router> open,
+            final Handler<RoutingContext> metrics)
         {
             this.api = api;
             this.gateway = gateway;
             this.settings = settings;
+            this.open = open;
+            this.metrics = metrics;
         }
 
         @Override
@@ -164,7 +213,7 @@ public final class ReadStatesService
             {
                 server.webSocketHandler(gateway::accept);
             }
-            return server.requestHandler(api.router(vertx)).listen();
+            return server.requestHandler(api.router(vertx, open, metrics)).listen();
         }
     }
 }

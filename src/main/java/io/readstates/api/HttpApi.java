@@ -7,6 +7,7 @@ import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
 import io.readstates.shard.Unavailable;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -21,8 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API for internal callers. Handlers run on the event loop that accepted the connection: they
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  */
 public final class HttpApi
 {
-    private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final int MAX_MENTIONS = 1_000;
     private static final int MAX_ACKS = 100;
     private static final String RETRY_AFTER_SECONDS = "1";
@@ -50,10 +51,17 @@ public final class HttpApi
         this.bodyLimitBytes = bodyLimitBytes;
     }
 
-    public Router router(final Vertx vertx)
+    /**
+     * @param open routes that answer without the internal token (health, the demo page); they say
+     * nothing about any user
+     * @param metrics the Prometheus scrape, behind the internal token like the API
+     */
+    public Router router(final Vertx vertx, final java.util.function.Consumer<Router> open, final Handler<RoutingContext> metrics)
     {
         final Router router = Router.router(vertx);
+        open.accept(router);
         router.route().handler(this::authenticate);
+        router.get("/metrics").handler(metrics);
         router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
 
         router.post("/v1/messages").handler(this::messageCreated);
@@ -278,7 +286,7 @@ public final class HttpApi
         }
         else
         {
-            LOG.log(Level.SEVERE, "request failed: " + ctx.request().method() + " " + ctx.request().path(), failure);
+            LOG.error("request failed: {} {}", ctx.request().method(), ctx.request().path(), failure);
             error(ctx, 500, "internal", "an internal error occurred");
         }
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class Settings
     public final Path dataDir;
     public final long shutdownTimeoutMs;
     public final int flushBatchRecords;
+    /** plain or json; read by the logging configuration itself, checked here. */
+    public final String logFormat;
     /** Null when the WebSocket gateway is off. */
     public final String userTokenSecret;
     public final long identifyTimeoutMs;
@@ -85,6 +88,7 @@ public final class Settings
         maxSessions = source.read("maxSessions", "READSTATES_MAX_SESSIONS", "100000", v -> intIn(v, 1, 10_000_000));
         slowConsumerTimeoutMs = source.read("slowConsumerTimeoutMs", "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "5000",
             v -> longIn(v, 10, 600_000));
+        logFormat = source.read("logFormat", "READSTATES_LOG_FORMAT", "plain", Settings::logFormat);
         if (token.isEmpty() && !insecureDevMode)
         {
             throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)",
@@ -134,6 +138,19 @@ public final class Settings
         return new Settings(new Source(json, env));
     }
 
+    /** @return the environment variable of every setting. */
+    public static java.util.Set<String> environmentVariables()
+    {
+        final Map<String, String> env = new HashMap<>();
+        env.put("READSTATES_INSECURE_DEV_MODE", "true");
+        env.put("READSTATES_CONFIG", "");
+        final Source source = new Source(new JsonObject(), env);
+        new Settings(source);
+        final java.util.Set<String> names = new java.util.TreeSet<>(source.envNames);
+        names.add("READSTATES_CONFIG");
+        return names;
+    }
+
     /** Every setting as it will be used, secrets masked, for the start-up log. */
     public Map<String, String> describe()
     {
@@ -161,6 +178,7 @@ public final class Settings
         private final JsonObject json;
         private final Map<String, String> env;
         private final Map<String, String> described = new LinkedHashMap<>();
+        private final java.util.Set<String> envNames = new java.util.HashSet<>();
 
         Source(final JsonObject json, final Map<String, String> env)
         {
@@ -177,6 +195,7 @@ public final class Settings
 
         <T> T read(final String key, final String envName, final String fallback, final Function<String, T> parse)
         {
+            envNames.add(envName);
             String raw = env.get(envName);
             if (raw == null)
             {
@@ -236,6 +255,15 @@ public final class Settings
             default:
                 throw new IllegalArgumentException("is not a boolean; expected true or false");
         }
+    }
+
+    private static String logFormat(final String v)
+    {
+        if (!"plain".equals(v) && !"json".equals(v))
+        {
+            throw new IllegalArgumentException("is not a log format; expected plain or json");
+        }
+        return v;
     }
 
     private static StoreKind storeKind(final String v)

@@ -76,7 +76,7 @@ public final class Sessions
         final JsonArray stateList = new JsonArray();
         for (final ReadStateView state : states)
         {
-            stateList.add(state.toJson());
+            stateList.add(withChannelLast(state.toJson(), state.channelId()));
             index(session, state.channelId());
         }
         byUser.computeIfAbsent(session.userId, u -> new ArrayList<>(2)).add(session);
@@ -128,7 +128,8 @@ public final class Sessions
             return;
         }
         final ReadStateView state = shard.readState(userId, channelId);
-        final String stateFrame = state == null ? null : state.toJson().put("op", "read_state").encode();
+        final String stateFrame = state == null ? null :
+            withChannelLast(state.toJson(), channelId).put("op", "read_state").encode();
         final String badges = badgesFrame(shard.badges(userId).toJson());
         for (int i = 0; i < ofUser.size(); i++)
         {
@@ -221,6 +222,12 @@ public final class Sessions
         {
             byChannel.computeIfAbsent(channelId, c -> new ArrayList<>(4)).add(session);
         }
+    }
+
+    /** Clients also get the channel's last message id, the id to ack to mark the channel read. */
+    private JsonObject withChannelLast(final JsonObject state, final long channelId)
+    {
+        return state.put("channelLastMessageId", Snowflake.format(shard.channels().lastMessageId(channelId)));
     }
 
     private static String badgesFrame(final JsonObject badges)

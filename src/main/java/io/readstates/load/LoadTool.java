@@ -14,6 +14,7 @@ import io.vertx.core.VertxOptions;
  * <li>{@code saturate --url=URL --concurrency=C --duration=S}: acks at saturation, closed loop</li>
  * <li>{@code bare --port=P}: the bare Vert.x endpoint that answers a constant</li>
  * <li>{@code hot --url=URL --redis=URL --users=5 --rate=R --duration=S}: coalescing and flush lag</li>
+ * <li>{@code gateway --url=URL --token=T --secret=S --sockets=10000 --rate=R --duration=S}: message to badges-frame latency</li>
  * <li>{@code gclog --file=F}: pauses and heap from a -Xlog:gc* file</li>
  * <li>{@code chart --csv=a.csv,b.csv --labels=A,B --out=F.png}: per-second p99 of several runs on one plot</li>
  * </ul>
@@ -34,7 +35,7 @@ public final class LoadTool
     {
         if (args.length == 0)
         {
-            System.err.println("usage: LoadTool preload|warm|run|saturate|bare|hot|gclog|chart --name=value ...");
+            System.err.println("usage: LoadTool preload|warm|run|saturate|bare|hot|gateway|gclog|chart --name=value ...");
             System.exit(2);
         }
         final Options options = new Options(args, 1);
@@ -57,6 +58,9 @@ public final class LoadTool
                 return;
             case "hot":
                 new HotUsers(options).run();
+                break;
+            case "gateway":
+                new GatewayLoad(options).run();
                 break;
             case "gclog":
                 GcLog.print(options);

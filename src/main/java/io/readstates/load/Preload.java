@@ -3,6 +3,7 @@ package io.readstates.load;
 import io.readstates.persist.RedisConnections;
 import io.readstates.persist.RedisLayout;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.redis.client.Command;
@@ -60,12 +61,20 @@ final class Preload
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
-    private Future<Void> lane(final Redis redis, final Workload workload, final AtomicInteger next)
+    private static Future<Void> lane(final Redis redis, final Workload workload, final AtomicInteger next)
+    {
+        final Promise<Void> done = Promise.promise();
+        laneNext(redis, workload, next, done);
+        return done.future();
+    }
+
+    private static void laneNext(final Redis redis, final Workload workload, final AtomicInteger next, final Promise<Void> done)
     {
         final int from = next.getAndAdd(BATCH);
         if (from >= workload.users())
         {
-            return Future.succeededFuture();
+            done.complete();
+            return;
         }
         final List<Request> batch = new ArrayList<>(BATCH);
         for (int u = from; u < Math.min(from + BATCH, workload.users()); u++)
@@ -77,7 +86,17 @@ final class Preload
             }
             batch.add(hset);
         }
-        return redis.batch(batch).compose(done -> lane(redis, workload, next));
+        redis.batch(batch).onComplete(ar ->
+        {
+            if (ar.failed())
+            {
+                done.fail(ar.cause());
+            }
+            else
+            {
+                laneNext(redis, workload, next, done);
+            }
+        });
     }
 
     /** Reads every hot user once, {@code connections} at a time, so that the service holds them. */
@@ -100,21 +119,31 @@ final class Preload
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
-    private Future<Void> warmLane(final Http http, final Workload workload, final AtomicInteger next, final AtomicInteger errors)
+    /** One lane: the next request starts when the last one answered; a promise marks the lane's end. */
+    private static Future<Void> warmLane(final Http http, final Workload workload, final AtomicInteger next,
+        final AtomicInteger errors)
+    {
+        final Promise<Void> done = Promise.promise();
+        warmNext(http, workload, next, errors, done);
+        return done.future();
+    }
+
+    private static void warmNext(final Http http, final Workload workload, final AtomicInteger next, final AtomicInteger errors,
+        final Promise<Void> done)
     {
         final int user = next.getAndIncrement();
         if (user >= workload.hotUsers)
         {
-            return Future.succeededFuture();
+            done.complete();
+            return;
         }
-        return http.send(HttpMethod.GET, "/v1/users/" + Workload.userId(user) + "/read-states", null)
-            .transform(ar ->
+        http.send(HttpMethod.GET, "/v1/users/" + Workload.userId(user) + "/read-states", null).onComplete(ar ->
+        {
+            if (ar.failed() || ar.result() != 200)
             {
-                if (ar.failed() || ar.result() != 200)
-                {
-                    errors.incrementAndGet();
-                }
-                return warmLane(http, workload, next, errors);
-            });
+                errors.incrementAndGet();
+            }
+            warmNext(http, workload, next, errors, done);
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.readstates.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 
@@ -45,18 +46,28 @@ final class Saturate
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
-    private Future<Void> lane(final Http http, final Workload workload, final SplittableRandom random, final long measureFrom,
-        final long end, final AtomicLong completed, final AtomicLong errors)
+    /** One lane: the next ack starts when the last one answered; a promise marks the lane's end. */
+    private static Future<Void> lane(final Http http, final Workload workload, final SplittableRandom random,
+        final long measureFrom, final long end, final AtomicLong completed, final AtomicLong errors)
+    {
+        final Promise<Void> done = Promise.promise();
+        next(http, workload, random, measureFrom, end, completed, errors, done);
+        return done.future();
+    }
+
+    private static void next(final Http http, final Workload workload, final SplittableRandom random, final long measureFrom,
+        final long end, final AtomicLong completed, final AtomicLong errors, final Promise<Void> done)
     {
         if (System.nanoTime() >= end)
         {
-            return Future.succeededFuture();
+            done.complete();
+            return;
         }
         final int user = workload.user(random);
         final long channel = workload.channelId(user, random.nextInt(workload.channelsPerUser));
         final long message = Workload.MESSAGE_BASE + System.nanoTime();
-        return http.send(HttpMethod.POST, "/v1/users/" + Workload.userId(user) + "/channels/" + channel + "/ack",
-            "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}").transform(ar ->
+        http.send(HttpMethod.POST, "/v1/users/" + Workload.userId(user) + "/channels/" + channel + "/ack",
+            "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}").onComplete(ar ->
         {
             final long now = System.nanoTime();
             if (now >= measureFrom && now < end)
@@ -67,7 +78,7 @@ final class Saturate
                     errors.incrementAndGet();
                 }
             }
-            return lane(http, workload, random, measureFrom, end, completed, errors);
+            next(http, workload, random, measureFrom, end, completed, errors, done);
         });
     }
 }

@@ -15,8 +15,8 @@ import org.agrona.collections.LongHashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
@@ -30,7 +30,16 @@ import java.util.logging.Logger;
  */
 public final class Persister
 {
-    private static final Logger LOG = Logger.getLogger(Persister.class.getName());
+    /** Told of every confirmed batch: how many records, and nanoseconds from collecting it to its confirmation. */
+    @FunctionalInterface
+    public interface Observer
+    {
+        Observer NONE = (records, nanos) -> { };
+
+        void confirmed(int records, long nanos);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Persister.class);
     private static final long MAX_BACKOFF_MS = 2_000;
 
     private final Vertx vertx;
@@ -40,6 +49,9 @@ public final class Persister
     private final String name;
     private final long intervalMs;
     private final int batchRecords;
+    private final Observer observer;
+    private long collectedAt;
+    private long reconnects;
 
     private final long[] sentUsers;
     private final long[] sentChannels;
@@ -61,8 +73,10 @@ public final class Persister
     private long failures;
 
     public Persister(final Vertx vertx, final Redis redis, final Supplier<ReadStateStore> store,
-        final Supplier<ChannelTable> channels, final String name, final long intervalMs, final int batchRecords)
+        final Supplier<ChannelTable> channels, final String name, final long intervalMs, final int batchRecords,
+        final Observer observer)
     {
+        this.observer = observer;
         this.vertx = vertx;
         this.redis = redis;
         this.store = store;
@@ -100,6 +114,12 @@ public final class Persister
     public long failures()
     {
         return failures;
+    }
+
+    /** @return how many times Redis became reachable again after failing. */
+    public long reconnects()
+    {
+        return reconnects;
     }
 
     /**
@@ -145,6 +165,7 @@ public final class Persister
             return;
         }
         final List<Request> batch = collect();
+        collectedAt = System.nanoTime();
         inFlight = true;
         redis.batch(batch).onComplete(ar ->
         {
@@ -196,12 +217,14 @@ public final class Persister
         }
         batches++;
         recordsWritten += sent;
+        observer.confirmed(sent, System.nanoTime() - collectedAt);
         consecutiveFailures = 0;
         nextAttemptAt = 0;
         if (!reachable)
         {
             reachable = true;
-            LOG.info(name + ": Redis reachable again; " + s.dirtyRecords() + " records still to write");
+            reconnects++;
+            LOG.info("{}: Redis reachable again; {} records still to write", name, s.dirtyRecords());
         }
         vertx.runOnContext(v -> flush());
     }
@@ -220,8 +243,8 @@ public final class Persister
         if (reachable)
         {
             reachable = false;
-            LOG.log(Level.WARNING, name + ": writing to Redis failed; " + store.get().dirtyRecords() +
-                " dirty records are kept and retried with backoff: " + cause.getMessage());
+            LOG.warn("{}: writing to Redis failed; {} dirty records are kept and retried with backoff: {}", name,
+                store.get().dirtyRecords(), cause.getMessage());
         }
     }
 

@@ -21,8 +21,15 @@ public final class RedisConnections
 
     public static Redis create(final Vertx vertx, final String url)
     {
+        return create(vertx, url, "redis");
+    }
+
+    /** @param name names the client's connection pool in metrics. */
+    public static Redis create(final Vertx vertx, final String url, final String name)
+    {
         return Redis.createClient(vertx, new RedisOptions()
             .setConnectionString(url)
+            .setPoolName(name)
             .setPreferredProtocolVersion(ProtocolVersion.RESP2)
             .setMaxPoolSize(4)
             .setMaxPoolWaiting(1024)

@@ -4,6 +4,7 @@ import io.readstates.config.Settings;
 import io.readstates.domain.Badges;
 import io.readstates.domain.ReadStateView;
 import io.readstates.gateway.Sessions;
+import io.readstates.ops.ShardStats;
 import io.readstates.persist.Persister;
 import io.readstates.persist.RedisConnections;
 import io.readstates.persist.UserLoader;
@@ -37,6 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Shard extends VerticleBase
 {
     private static final boolean CHECK_OWNER = Boolean.getBoolean("readstates.checkOwner");
+    /** How often sessions are swept and the shard's figures published. */
     private static final long SWEEP_INTERVAL_MS = 100;
 
     /** Work on a user's read states, run on the shard's event loop once the user is resident. */
@@ -67,11 +69,20 @@ public final class Shard extends VerticleBase
     private Sessions sessions;
     private long sweepTimer;
 
-    public Shard(final int index, final Settings settings, final String redisUrl)
+    private final ShardStats stats;
+    private final Persister.Observer flushes;
+    private long hits;
+    private long misses;
+    private long loadFailures;
+
+    public Shard(final int index, final Settings settings, final String redisUrl, final ShardStats stats,
+        final Persister.Observer flushes)
     {
         this.index = index;
         this.settings = settings;
         this.redisUrl = redisUrl;
+        this.stats = stats;
+        this.flushes = flushes;
     }
 
     @Override
@@ -81,14 +92,20 @@ public final class Shard extends VerticleBase
         store = settings.store == Settings.StoreKind.ONHEAP ?
             OnHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard()) :
             OffHeapReadStateStore.withCapacityBytes(settings.cacheBytesPerShard());
-        redis = RedisConnections.create(vertx, redisUrl);
+        redis = RedisConnections.create(vertx, redisUrl, "redis-shard-" + index);
         loader = new UserLoader(redis, this::channels);
         persister = new Persister(vertx, redis, this::store, this::channels, "shard " + index,
-            settings.flushIntervalMs, settings.flushBatchRecords);
+            settings.flushIntervalMs, settings.flushBatchRecords, flushes);
         persister.start();
         sessions = new Sessions(this, context, settings.maxSessionsPerUser,
             Math.max(1, settings.maxSessions / settings.shards), settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs);
-        sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sessions().sweep(System.currentTimeMillis()));
+        sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id ->
+        {
+            sessions().sweep(System.currentTimeMillis());
+            publishStats();
+        });
+        publishStats();
+        stats.started = true;
         return Future.succeededFuture();
     }
 
@@ -204,9 +221,11 @@ public final class Shard extends VerticleBase
     {
         if (store().isResident(userId))
         {
+            hits++;
             waiter.resume(null);
             return;
         }
+        misses++;
         ArrayDeque<Waiter> waiting = loading.get(userId);
         if (waiting != null)
         {
@@ -222,6 +241,7 @@ public final class Shard extends VerticleBase
             RuntimeException failure = null;
             if (ar.failed())
             {
+                loadFailures++;
                 failure = Unavailable.redis(ar.cause());
             }
             else if (store().install(userId, ar.result()) == Outcome.FULL)
@@ -233,6 +253,29 @@ public final class Shard extends VerticleBase
                 w.resume(failure);
             }
         });
+    }
+
+    /** Copies the shard's counters where other threads may read them (see {@link ShardStats}). */
+    private void publishStats()
+    {
+        final ReadStateStore s = store();
+        stats.residentUsers = s.residentUsers();
+        stats.readStates = s.readStates();
+        stats.offHeapBytes = s instanceof OffHeapReadStateStore ? ((OffHeapReadStateStore)s).memoryBytes() : 0;
+        stats.dirtyRecords = s.dirtyRecords();
+        stats.evictions = s.evictions();
+        stats.pendingLoads = loading.size();
+        stats.hits = hits;
+        stats.misses = misses;
+        stats.loadFailures = loadFailures;
+        stats.flushBatches = persister.batches();
+        stats.recordsWritten = persister.recordsWritten();
+        stats.redisErrors = persister.failures();
+        stats.redisReconnects = persister.reconnects();
+        stats.redisReachable = persister.reachable();
+        stats.sessions = sessions.size();
+        stats.pushes = sessions.pushes();
+        stats.channels = channels.size();
     }
 
     // ---------------------------------------------------------------------------------------------

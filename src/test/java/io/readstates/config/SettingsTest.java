@@ -2,6 +2,7 @@ package io.readstates.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -80,6 +81,24 @@ class SettingsTest
         assertRefused("READSTATES_INTERNAL_TOKEN", env("READSTATES_INTERNAL_TOKEN", "short"));
         noToken.put("READSTATES_INSECURE_DEV_MODE", "true");
         assertNull(Settings.load(noToken).internalToken);
+    }
+
+    @Test
+    void shouldStopStartUpWithTheBadSettingsName() throws Exception
+    {
+        final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (final String[] bad : new String[][] {{"READSTATES_HTTP_PORT", "-1"}, {"READSTATES_STORE", "mongo"},
+            {"READSTATES_REDIS_URL", "redis:/nohost"}})
+        {
+            final ProcessBuilder builder = new ProcessBuilder(javaBin, "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.readstates.Main").redirectErrorStream(true);
+            builder.environment().put("READSTATES_INTERNAL_TOKEN", "a-token-of-sixteen-chars");
+            builder.environment().put(bad[0], bad[1]);
+            final Process process = builder.start();
+            final String output = new String(process.getInputStream().readAllBytes());
+            assertEquals(2, process.waitFor(), output);
+            assertTrue(output.contains(bad[0]), output);
+        }
     }
 
     @Test

@@ -1,0 +1,170 @@
+package io.readstates.load;
+
+import io.readstates.gateway.UserTokens;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The WebSocket scenario: {@code sockets} identified clients, one user each, each with a read state on
+ * one channel; messages mentioning one of them at a constant rate. Latency runs from each message's
+ * intended send time to the {@code badges} frame at its user's client.
+ */
+final class GatewayLoad
+{
+    private static final long USER_OFFSET = 50_000_000L;
+    private static final long CHANNEL_OFFSET = 500_000L;
+
+    private final Options options;
+
+    GatewayLoad(final Options options)
+    {
+        this.options = options;
+    }
+
+    void run() throws Exception
+    {
+        final int sockets = options.integer("sockets", 10_000);
+        final double rate = options.decimal("rate", 5000);
+        final int warmupS = options.integer("warmup", 10);
+        final int durationS = options.integer("duration", 60);
+        final Path out = Path.of(options.text("out", "."));
+        final String label = options.text("label", "gateway");
+        final URI url = URI.create(options.text("url", "http://127.0.0.1:8080"));
+        final Vertx vertx = LoadTool.vertx();
+        final Http http = new Http(vertx, options);
+        final UserTokens tokens = new UserTokens(vertx, options.text("secret", System.getenv().getOrDefault("READSTATES_USER_TOKEN_SECRET", "")));
+
+        final AtomicInteger next = new AtomicInteger();
+        final List<Future<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < 64; lane++)
+        {
+            final Promise<Void> done = Promise.promise();
+            seed(http, sockets, next, done);
+            lanes.add(done.future());
+        }
+        Future.all(lanes).toCompletionStage().toCompletableFuture().get();
+
+        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"));
+        final long[] pendingSince = new long[sockets];
+        final long[] measureFrom = {Long.MAX_VALUE};
+        final long[] end = {Long.MAX_VALUE};
+        final WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 10));
+        final AtomicInteger ready = new AtomicInteger();
+        final CountDownLatch allReady = new CountDownLatch(sockets);
+        for (int i = 0; i < sockets; i++)
+        {
+            final int index = i;
+            final String token = tokens.issue(userId(i), durationS + warmupS + 600);
+            vertx.runOnContext(v -> client.connect(url.getPort(), url.getHost(), "/v1/gateway").onSuccess(socket ->
+            {
+                socket.textMessageHandler(text ->
+                {
+                    final JsonObject frame = new JsonObject(text);
+                    final String op = frame.getString("op");
+                    if ("ready".equals(op))
+                    {
+                        ready.incrementAndGet();
+                        allReady.countDown();
+                    }
+                    else if ("badges".equals(op) && pendingSince[index] != 0)
+                    {
+                        final long intended = pendingSince[index];
+                        pendingSince[index] = 0;
+                        if (intended >= measureFrom[0] && intended < end[0])
+                        {
+                            recorder.record((System.nanoTime() - intended) / 1000, true);
+                        }
+                    }
+                });
+                socket.writeTextMessage(new JsonObject().put("op", "identify").put("token", token).encode());
+                vertx.setPeriodic(20_000, id -> socket.writeTextMessage("{\"op\":\"ping\"}"));
+            }).onFailure(e -> allReady.countDown()));
+        }
+        allReady.await();
+        System.out.printf("%d of %d sockets identified%n", ready.get(), sockets);
+
+        final SplittableRandom random = new SplittableRandom(7);
+        final long start = System.nanoTime();
+        measureFrom[0] = start + warmupS * 1_000_000_000L;
+        end[0] = measureFrom[0] + durationS * 1_000_000_000L;
+        final long[] sent = {0};
+        final long[] nextTick = {measureFrom[0] + 1_000_000_000L};
+        final long[] failed = {0};
+        final CountDownLatch done = new CountDownLatch(1);
+        vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
+        {
+            final long now = System.nanoTime();
+            while (now >= nextTick[0] && nextTick[0] <= end[0])
+            {
+                recorder.tick();
+                nextTick[0] += 1_000_000_000L;
+            }
+            if (now >= end[0])
+            {
+                vertx.cancelTimer(id);
+                vertx.setTimer(2_000, t -> done.countDown());
+                return;
+            }
+            while (start + (long)(sent[0] * 1e9 / rate) <= now)
+            {
+                final long intended = start + (long)(sent[0] * 1e9 / rate);
+                sent[0]++;
+                final int target = random.nextInt(sockets);
+                if (pendingSince[target] == 0)
+                {
+                    pendingSince[target] = intended;
+                }
+                http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId(target) + "\",\"messageId\":\"" +
+                    Long.toUnsignedString(Workload.MESSAGE_BASE + 10_000_000 + sent[0]) + "\",\"authorId\":\"1\",\"guildId\":\"" +
+                    Workload.GUILD_BASE + "\",\"mentions\":[\"" + userId(target) + "\"]}").onComplete(ar ->
+                {
+                    if (ar.failed() || ar.result() != 202)
+                    {
+                        failed[0]++;
+                    }
+                });
+            }
+        }));
+        done.await();
+        recorder.summary(System.out, label + " (message -> badges frame)", durationS);
+        System.out.printf("  %d messages failed%n", failed[0]);
+        recorder.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    private static long userId(final int index)
+    {
+        return Workload.USER_BASE + USER_OFFSET + index;
+    }
+
+    private static long channelId(final int index)
+    {
+        return Workload.CHANNEL_BASE + CHANNEL_OFFSET + index % 1000;
+    }
+
+    /** Gives every user a read state on its channel, so that a message there concerns it. */
+    private static void seed(final Http http, final int sockets, final AtomicInteger next, final Promise<Void> done)
+    {
+        final int index = next.getAndIncrement();
+        if (index >= sockets)
+        {
+            done.complete();
+            return;
+        }
+        http.send(HttpMethod.POST, "/v1/users/" + userId(index) + "/channels/" + channelId(index) + "/ack",
+            "{\"messageId\":\"" + Workload.MESSAGE_BASE + "\"}").onComplete(ar -> seed(http, sockets, next, done));
+    }
+}

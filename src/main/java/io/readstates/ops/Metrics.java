@@ -1,0 +1,117 @@
+package io.readstates.ops;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The service's metrics, in Prometheus text format at {@code /metrics}. Vert.x reports HTTP and
+ * WebSocket traffic per route (with latency histograms) and the JVM (GC pauses, heap, direct memory);
+ * the shards' own figures come from the {@link ShardStats} each shard publishes.
+ */
+public final class Metrics
+{
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public Metrics()
+    {
+        registry.config().meterFilter(new MeterFilter()
+        {
+            @Override
+            public DistributionStatisticConfig configure(final Meter.Id id, final DistributionStatisticConfig config)
+            {
+                if (id.getType() == Meter.Type.TIMER || id.getType() == Meter.Type.DISTRIBUTION_SUMMARY)
+                {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+                }
+                return config;
+            }
+        });
+    }
+
+    public PrometheusMeterRegistry registry()
+    {
+        return registry;
+    }
+
+    /** What Vert.x needs to report its own traffic into this registry. */
+    public MicrometerMetricsFactory vertxMetricsFactory()
+    {
+        return new MicrometerMetricsFactory(registry);
+    }
+
+    public static MicrometerMetricsOptions vertxMetricsOptions()
+    {
+        return (MicrometerMetricsOptions)new MicrometerMetricsOptions()
+            .setJvmMetricsEnabled(true)
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
+            .setEnabled(true);
+    }
+
+    /** Registers the figures of every shard, labelled by shard number. */
+    public void bindShards(final List<ShardStats> shards)
+    {
+        for (int i = 0; i < shards.size(); i++)
+        {
+            final ShardStats s = shards.get(i);
+            final Tags tags = Tags.of("shard", String.valueOf(i));
+            gauge("readstates_resident_users", "users whose read states are in memory", s, x -> x.residentUsers, tags);
+            gauge("readstates_records", "read states in memory", s, x -> x.readStates, tags);
+            gauge("readstates_offheap_bytes", "native memory held by the store", s, x -> x.offHeapBytes, tags);
+            gauge("readstates_dirty_records", "records not yet confirmed by Redis", s, x -> x.dirtyRecords, tags);
+            gauge("readstates_pending_loads", "users being loaded from Redis", s, x -> x.pendingLoads, tags);
+            gauge("readstates_channels", "channels known to the shard", s, x -> x.channels, tags);
+            gauge("readstates_websocket_sessions", "identified WebSocket sessions", s, x -> x.sessions, tags);
+            gauge("readstates_redis_reachable", "1 if the last Redis operation succeeded", s, x -> x.redisReachable ? 1 : 0, tags);
+            counter("readstates_hits", "requests whose user was resident", s, x -> x.hits, tags);
+            counter("readstates_misses", "requests whose user had to be loaded", s, x -> x.misses, tags);
+            counter("readstates_evictions", "users evicted from memory", s, x -> x.evictions, tags);
+            counter("readstates_load_failures", "user loads that failed", s, x -> x.loadFailures, tags);
+            counter("readstates_flush_batches", "write-behind batches confirmed by Redis", s, x -> x.flushBatches, tags);
+            counter("readstates_records_written", "records confirmed by Redis", s, x -> x.recordsWritten, tags);
+            counter("readstates_redis_errors", "write-behind batches that failed", s, x -> x.redisErrors, tags);
+            counter("readstates_redis_reconnects", "times Redis became reachable again after failing", s, x -> x.redisReconnects, tags);
+            counter("readstates_websocket_pushes", "pushes produced for WebSocket sessions", s, x -> x.pushes, tags);
+        }
+    }
+
+    /** A histogram of write-behind batch sizes, for one shard. */
+    public DistributionSummary batchSizes(final int shard)
+    {
+        return DistributionSummary.builder("readstates_flush_batch_records").description("records per write-behind batch")
+            .tag("shard", String.valueOf(shard)).register(registry);
+    }
+
+    /** A histogram of flush lag: from a batch being collected to Redis confirming it, for one shard. */
+    public Timer flushLag(final int shard)
+    {
+        return Timer.builder("readstates_flush_lag").description("from collecting a write-behind batch to its confirmation")
+            .tag("shard", String.valueOf(shard)).register(registry);
+    }
+
+    private void gauge(final String name, final String help, final ShardStats stats, final ToDoubleFunction<ShardStats> value,
+        final Tags tags)
+    {
+        Gauge.builder(name, stats, value).description(help).tags(tags).register(registry);
+    }
+
+    private void counter(final String name, final String help, final ShardStats stats, final ToDoubleFunction<ShardStats> value,
+        final Tags tags)
+    {
+        FunctionCounter.builder(name, stats, value).description(help).tags(tags).register(registry);
+    }
+}

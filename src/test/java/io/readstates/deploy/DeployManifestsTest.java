@@ -1,0 +1,145 @@
+package io.readstates.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.readstates.config.Settings;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * deploy/ cannot be run here (no Docker, no cluster), so it is checked against the service itself: the
+ * Kubernetes manifests through fabric8's model, the compose file and the Dockerfile as text.
+ */
+class DeployManifestsTest
+{
+    private static final Path DEPLOY = Path.of("deploy");
+    private static final long JVM_OVERHEAD_BYTES = 256L << 20;
+
+    private static List<HasMetadata> manifests(final String file) throws IOException
+    {
+        final List<HasMetadata> resources = new ArrayList<>();
+        for (final String document : Files.readString(DEPLOY.resolve("k8s").resolve(file)).split("(?m)^---$"))
+        {
+            if (!document.isBlank())
+            {
+                resources.add(Serialization.unmarshal(document));
+            }
+        }
+        return resources;
+    }
+
+    private static Container serviceContainer() throws IOException
+    {
+        final Deployment deployment = (Deployment)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof Deployment).findFirst().orElseThrow();
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    /** The container's environment, with every secret replaced by a stand-in long enough to be valid. */
+    private static Map<String, String> environment(final Container container)
+    {
+        final Map<String, String> env = new HashMap<>();
+        for (final EnvVar var : container.getEnv())
+        {
+            env.put(var.getName(), var.getValue() != null ? var.getValue() : "secret-stand-in-long-enough-for-any-check-0123");
+        }
+        return env;
+    }
+
+    @Test
+    void shouldProbeTheServicesHealthRoutesOnItsHttpPort() throws IOException
+    {
+        final Container container = serviceContainer();
+        final Settings settings = Settings.load(environment(container));
+        assertEquals(settings.httpPort, container.getPorts().get(0).getContainerPort());
+        assertEquals("http", container.getPorts().get(0).getName());
+        assertEquals("/health/live", container.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("http", container.getLivenessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals("http", container.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        final Service service = (Service)manifests("readstates.yaml").stream().filter(r -> r instanceof Service).findFirst().orElseThrow();
+        assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+    }
+
+    @Test
+    void shouldSetOnlySettingsTheServiceKnowsWithValuesItAccepts() throws IOException
+    {
+        final Container container = serviceContainer();
+        for (final EnvVar var : container.getEnv())
+        {
+            if (var.getName().startsWith("READSTATES_"))
+            {
+                assertTrue(Settings.environmentVariables().contains(var.getName()), "unknown setting " + var.getName());
+            }
+        }
+        final Settings settings = Settings.load(environment(container));
+        assertNotNull(settings.redisUrl, "the cluster's Redis, not a local one");
+        assertNotNull(settings.internalToken);
+        assertEquals("redis://readstates-redis:6379", settings.redisUrl);
+        final StatefulSet redis = (StatefulSet)manifests("redis.yaml").stream().filter(r -> r instanceof StatefulSet).findFirst().orElseThrow();
+        assertTrue(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().contains("--appendonly"));
+    }
+
+    @Test
+    void shouldGiveTheContainerMemoryForTheCacheTheHeapAndTheJvm() throws IOException
+    {
+        final Container container = serviceContainer();
+        final Settings settings = Settings.load(environment(container));
+        final long heap = heapBytes(environment(container).get("JAVA_OPTS"));
+        final long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValue();
+        final long request = Quantity.getAmountInBytes(container.getResources().getRequests().get("memory")).longValue();
+        assertTrue(limit >= settings.cacheBytes + heap + JVM_OVERHEAD_BYTES,
+            "limit " + limit + " < cache " + settings.cacheBytes + " + heap " + heap + " + JVM " + JVM_OVERHEAD_BYTES);
+        assertEquals(limit, request, "memory requested as limited: the cache is reserved up front");
+    }
+
+    @Test
+    void shouldBuildAndRunTheImageAsCheckedHere() throws IOException
+    {
+        final String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+        assertEquals(2, Pattern.compile("(?m)^FROM ").matcher(dockerfile).results().count(), "a build stage and a runtime stage");
+        assertTrue(dockerfile.contains("eclipse-temurin:25-jre"), "a JRE 25 runtime");
+        final Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(dockerfile);
+        assertTrue(user.find() && !"root".equals(user.group(1)), "runs as an unprivileged user");
+        assertTrue(dockerfile.contains("EXPOSE " + Settings.load(Map.of("READSTATES_INSECURE_DEV_MODE", "true")).httpPort));
+        assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("/health/ready"));
+        assertTrue(dockerfile.contains("-jar /app/readstates.jar"), "the manifest's Add-Opens applies only with -jar");
+
+        final JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+        final JsonNode service = compose.path("services").path("readstates");
+        assertEquals(serviceContainer().getImage(), service.path("image").asText(), "the same image everywhere");
+        assertTrue(compose.path("services").path("redis").path("command").toString().contains("--appendonly"));
+        assertEquals("redis://redis:6379", service.path("environment").path("READSTATES_REDIS_URL").asText());
+        service.path("environment").fieldNames().forEachRemaining(name ->
+            assertTrue(Settings.environmentVariables().contains(name), "unknown setting " + name));
+    }
+
+    private static long heapBytes(final String javaOpts)
+    {
+        final Matcher xmx = Pattern.compile("-Xmx(\\d+)([mMgG])").matcher(javaOpts);
+        assertTrue(xmx.find(), "JAVA_OPTS fixes the heap: " + javaOpts);
+        return Long.parseLong(xmx.group(1)) << ("g".equalsIgnoreCase(xmx.group(2)) ? 30 : 20);
+    }
+}
