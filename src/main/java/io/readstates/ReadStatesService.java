@@ -163,7 +163,7 @@ public final class ReadStatesService
         {
             router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
             router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-            router.get("/demo").handler(ctx -> ctx.redirect("/demo/"));
+            router.getWithRegex("^/demo$").handler(ctx -> ctx.redirect("/demo/"));
             router.get("/demo/*").handler(StaticHandler.create("webroot/demo").setCachingEnabled(false));
         };
     }
