@@ -7,12 +7,12 @@ import java.util.SplittableRandom;
  * scrambled over the items so that popular ones are spread over the id space. The cumulative table is
  * built once; a draw is a binary search.
  */
-final class Zipf
+public final class Zipf
 {
     private final double[] cumulative;
     private final double total;
 
-    Zipf(final int items, final double exponent)
+    public Zipf(final int items, final double exponent)
     {
         cumulative = new double[items];
         double sum = 0;
@@ -24,7 +24,8 @@ final class Zipf
         total = sum;
     }
 
-    int next(final SplittableRandom random)
+    /** @return an item index in [0, items). */
+    public int next(final SplittableRandom random)
     {
         final double u = random.nextDouble() * total;
         int lo = 0;
