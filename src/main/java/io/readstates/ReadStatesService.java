@@ -101,7 +101,8 @@ public final class ReadStatesService
         final Shards router = new Shards(shards);
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
         final Gateway gateway = settings.userTokenSecret == null ? null :
-            new Gateway(vertx, router, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs);
+            new Gateway(vertx, router, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
+                settings.maxFrameBytes);
         return chain
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
                     PrometheusScrapingHandler.create(metrics.registry())),
@@ -192,8 +193,10 @@ public final class ReadStatesService
             final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setPort(settings.httpPort)
                 .setTcpNoDelay(true)
-                .setMaxWebSocketFrameSize(settings.maxFrameBytes)
-                .setMaxWebSocketMessageSize(settings.maxFrameBytes));
+                // The gateway refuses frames over maxFrameBytes itself, with a close code the client sees;
+                // Netty's limits are only a backstop against unbounded buffering.
+                .setMaxWebSocketFrameSize(Math.max(65536, settings.maxFrameBytes * 4))
+                .setMaxWebSocketMessageSize(Math.max(65536, settings.maxFrameBytes * 4)));
             server.webSocketHandshakeHandler(handshake ->
             {
                 if (!Gateway.PATH.equals(handshake.path()))

@@ -15,6 +15,8 @@ public final class CloseCodes
     public static final short SLOW_CONSUMER = 4008;
     /** The client sent nothing, not even a pong, for longer than the idle timeout. */
     public static final short IDLE_TIMEOUT = 4009;
+    /** A frame larger than the configured limit. */
+    public static final short MESSAGE_TOO_BIG = 1009;
     /** The service is stopping. */
     public static final short GOING_AWAY = 1001;
 

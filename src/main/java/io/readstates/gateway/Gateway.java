@@ -22,13 +22,16 @@ public final class Gateway
     private final Shards shards;
     private final UserTokens tokens;
     private final long identifyTimeoutMs;
+    private final int maxFrameBytes;
 
-    public Gateway(final Vertx vertx, final Shards shards, final UserTokens tokens, final long identifyTimeoutMs)
+    public Gateway(final Vertx vertx, final Shards shards, final UserTokens tokens, final long identifyTimeoutMs,
+        final int maxFrameBytes)
     {
         this.vertx = vertx;
         this.shards = shards;
         this.tokens = tokens;
         this.identifyTimeoutMs = identifyTimeoutMs;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     public void accept(final ServerWebSocket socket)
@@ -90,6 +93,11 @@ public final class Gateway
         private void onText(final String text)
         {
             heard();
+            if (text.length() > maxFrameBytes)
+            {
+                socket.close(CloseCodes.MESSAGE_TOO_BIG, "frames are limited to " + maxFrameBytes + " bytes");
+                return;
+            }
             final JsonObject frame;
             try
             {

@@ -40,7 +40,8 @@ class GatewayTest
         service = RunningService.start(redis.url(), Map.of(
             "READSTATES_USER_TOKEN_SECRET", SECRET,
             "READSTATES_IDENTIFY_TIMEOUT_MS", "500",
-            "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "1000"));
+            "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "1000",
+            "READSTATES_MAX_SESSIONS_PER_USER", "3"));
         api = service.api();
     }
 
@@ -168,6 +169,34 @@ class GatewayTest
         }
         assertEquals(200, api.get("/v1/users/" + user + "/read-states").status(), "the service still answers");
         assertEquals(0, api.get("/v1/users/" + user + "/read-states").json().getJsonArray("readStates").size(), "nothing changed");
+    }
+
+    @Test
+    void shouldRefuseASessionOverTheUsersLimitWith4005() throws Exception
+    {
+        final long user = newId();
+        try (GatewayClient one = identified(user); GatewayClient two = identified(user); GatewayClient three = identified(user);
+            GatewayClient fourth = GatewayClient.connect(service.port()))
+        {
+            fourth.send(new JsonObject().put("op", "identify").put("token", TOKENS.issue(user, 600)));
+            assertClosedWithNothingSent(fourth, CloseCodes.TOO_MANY_SESSIONS);
+            one.send(new JsonObject().put("op", "ping"));
+            assertEquals("pong", one.next(f -> true, 5_000).getString("op"), "the others are untouched");
+        }
+        try (GatewayClient again = identified(user))
+        {
+            assertEquals(String.valueOf(user), again.ready().getString("userId"), "room again once the others closed");
+        }
+    }
+
+    @Test
+    void shouldCloseWith1009OnAFrameOverTheLimit() throws Exception
+    {
+        try (GatewayClient client = identified(newId()))
+        {
+            client.sendText("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(5000) + "\"}");
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, client.awaitClose(5_000));
+        }
     }
 
     @Test
