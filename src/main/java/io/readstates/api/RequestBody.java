@@ -48,11 +48,6 @@ final class RequestBody
         return new RequestBody((JsonObject)parsed, "");
     }
 
-    private static RequestBody nested(final JsonObject json, final String where)
-    {
-        return new RequestBody(json, where);
-    }
-
     private String name(final String field)
     {
         return where + field;
@@ -141,7 +136,7 @@ final class RequestBody
         {
             throw ApiError.badRequest("invalid_field", name(field) + "[" + index + "] must be an object");
         }
-        return nested((JsonObject)value, name(field) + "[" + index + "].");
+        return new RequestBody((JsonObject)value, name(field) + "[" + index + "].");
     }
 
     /** An id at {@code index} of an array field read with {@link #array}. */

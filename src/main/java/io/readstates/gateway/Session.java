@@ -43,11 +43,6 @@ public final class Session
         this.lastHeard = now;
     }
 
-    public long userId()
-    {
-        return userId;
-    }
-
     void send(final String frame)
     {
         socket.writeTextMessage(frame);

@@ -100,45 +100,24 @@ final class GatewayLoad
         final long start = System.nanoTime();
         measureFrom[0] = start + warmupS * 1_000_000_000L;
         end[0] = measureFrom[0] + durationS * 1_000_000_000L;
-        final long[] sent = {0};
-        final long[] nextTick = {measureFrom[0] + 1_000_000_000L};
         final long[] failed = {0};
-        final CountDownLatch done = new CountDownLatch(1);
-        vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
+        ConstantRate.drive(vertx, rate, start, measureFrom[0], end[0], recorder, (intended, index) ->
         {
-            final long now = System.nanoTime();
-            while (now >= nextTick[0] && nextTick[0] <= end[0])
+            final int target = random.nextInt(sockets);
+            if (pendingSince[target] == 0)
             {
-                recorder.tick();
-                nextTick[0] += 1_000_000_000L;
+                pendingSince[target] = intended;
             }
-            if (now >= end[0])
+            http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId(target) + "\",\"messageId\":\"" +
+                Long.toUnsignedString(Workload.MESSAGE_BASE + 10_000_001 + index) + "\",\"authorId\":\"1\",\"guildId\":\"" +
+                Workload.GUILD_BASE + "\",\"mentions\":[\"" + userId(target) + "\"]}").onComplete(ar ->
             {
-                vertx.cancelTimer(id);
-                vertx.setTimer(2_000, t -> done.countDown());
-                return;
-            }
-            while (start + (long)(sent[0] * 1e9 / rate) <= now)
-            {
-                final long intended = start + (long)(sent[0] * 1e9 / rate);
-                sent[0]++;
-                final int target = random.nextInt(sockets);
-                if (pendingSince[target] == 0)
+                if (ar.failed() || ar.result() != 202)
                 {
-                    pendingSince[target] = intended;
+                    failed[0]++;
                 }
-                http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId(target) + "\",\"messageId\":\"" +
-                    Long.toUnsignedString(Workload.MESSAGE_BASE + 10_000_000 + sent[0]) + "\",\"authorId\":\"1\",\"guildId\":\"" +
-                    Workload.GUILD_BASE + "\",\"mentions\":[\"" + userId(target) + "\"]}").onComplete(ar ->
-                {
-                    if (ar.failed() || ar.result() != 202)
-                    {
-                        failed[0]++;
-                    }
-                });
-            }
-        }));
-        done.await();
+            });
+        });
         recorder.summary(System.out, label + " (message -> badges frame)", durationS);
         System.out.printf("  %d messages failed%n", failed[0]);
         recorder.close();

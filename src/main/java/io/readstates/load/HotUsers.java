@@ -10,7 +10,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.HdrHistogram.Histogram;
 
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A few users acking many times a second. Measures how well write-behind coalesces (Redis script calls,
@@ -48,39 +47,25 @@ final class HotUsers
         subscriber.send(Request.cmd(Command.PSUBSCRIBE).arg(PREFIX + "*")).toCompletionStage().toCompletableFuture().get();
 
         final long[] acks = {0};
-        final CountDownLatch done = new CountDownLatch(1);
         final long start = System.nanoTime();
         final long end = start + durationS * 1_000_000_000L;
-        final long[] sent = {0};
-        vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
+        ConstantRate.drive(vertx, rate, start, start, end, null, (intended, index) ->
         {
-            final long now = System.nanoTime();
-            if (now >= end)
+            final int user = (int)(index % users);
+            final long message = Workload.MESSAGE_BASE + index + 1;
+            http.send(HttpMethod.POST, "/v1/users/" + Workload.userId(user) + "/channels/" + Workload.CHANNEL_BASE + "/ack",
+                "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}").onSuccess(status ->
             {
-                vertx.cancelTimer(id);
-                vertx.setTimer(2_000, t -> done.countDown());
-                return;
-            }
-            while (start + (long)(sent[0] * 1e9 / rate) <= now)
-            {
-                final int user = (int)(sent[0] % users);
-                sent[0]++;
-                final long message = Workload.MESSAGE_BASE + sent[0];
-                http.send(HttpMethod.POST, "/v1/users/" + Workload.userId(user) + "/channels/" + Workload.CHANNEL_BASE + "/ack",
-                    "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}").onSuccess(status ->
+                if (status == 200)
                 {
-                    if (status == 200)
+                    acks[0]++;
+                    if (pendingSince[user] == 0)
                     {
-                        acks[0]++;
-                        if (pendingSince[user] == 0)
-                        {
-                            pendingSince[user] = System.nanoTime();
-                        }
+                        pendingSince[user] = System.nanoTime();
                     }
-                });
-            }
-        }));
-        done.await();
+                }
+            });
+        });
         final long evals = evalCalls(redis) - evalsBefore;
         System.out.printf("hot users: %d users, %d acks in %d s; %d Redis writes: %.3f writes per ack%n",
             users, acks[0], durationS, evals, evals / (double)Math.max(1, acks[0]));

@@ -5,12 +5,9 @@ import io.vertx.core.http.HttpMethod;
 
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * A constant offered rate: request i is due at start + i / rate, and its latency is measured from that
- * moment, not from when it was actually sent, so a stall of the service (or of this tool) shows up as
- * latency instead of silently lowering the rate (no coordinated omission).
+ * A constant offered rate (see {@link ConstantRate}), latency measured from each request's due time.
  *
  * <p>The mix is a share each of acks, reads of all read states, messages with a mention, and badge
  * reads; users are Zipfian, with a share of cold users that are not resident.
@@ -48,66 +45,43 @@ final class OpenLoop
         final long start = System.nanoTime();
         final long measureFrom = start + warmupS * 1_000_000_000L;
         final long end = measureFrom + durationS * 1_000_000_000L;
-        final double nanosPerRequest = 1e9 / rate;
-        final CountDownLatch done = new CountDownLatch(1);
-        final long[] sent = {0};
         final long[] messageIds = {Workload.MESSAGE_BASE + System.currentTimeMillis() * 1000};
-        final long[] nextTick = {measureFrom + 1_000_000_000L};
-
-        vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
+        ConstantRate.drive(vertx, rate, start, measureFrom, end, recorder, (intended, index) ->
         {
-            final long now = System.nanoTime();
-            while (now >= nextTick[0] && nextTick[0] <= end)
+            final int user = workload.user(random);
+            final long userId = Workload.userId(user);
+            final long channelId = workload.channelId(user, random.nextInt(workload.channelsPerUser));
+            final int pick = random.nextInt(totalShare);
+            final long message = ++messageIds[0];
+            final io.vertx.core.Future<Integer> answer;
+            if (pick < shares[0])
             {
-                recorder.tick();
-                nextTick[0] += 1_000_000_000L;
+                answer = http.send(HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack",
+                    "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}");
             }
-            if (now >= end)
+            else if (pick < shares[0] + shares[1])
             {
-                vertx.cancelTimer(id);
-                vertx.setTimer(2_000, t -> done.countDown());
-                return;
+                answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/read-states", null);
             }
-            while (start + (long)(sent[0] * nanosPerRequest) <= now)
+            else if (pick < shares[0] + shares[1] + shares[2])
             {
-                final long intended = start + (long)(sent[0] * nanosPerRequest);
-                sent[0]++;
-                final int user = workload.user(random);
-                final long userId = Workload.userId(user);
-                final long channelId = workload.channelId(user, random.nextInt(workload.channelsPerUser));
-                final int pick = random.nextInt(totalShare);
-                final long message = ++messageIds[0];
-                final io.vertx.core.Future<Integer> answer;
-                if (pick < shares[0])
-                {
-                    answer = http.send(HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack",
-                        "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}");
-                }
-                else if (pick < shares[0] + shares[1])
-                {
-                    answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/read-states", null);
-                }
-                else if (pick < shares[0] + shares[1] + shares[2])
-                {
-                    final long mentioned = Workload.userId(workload.user(random));
-                    answer = http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
-                        Long.toUnsignedString(message) + "\",\"authorId\":\"" + userId + "\",\"guildId\":\"" +
-                        Workload.guildId(channelId) + "\",\"mentions\":[\"" + mentioned + "\"]}");
-                }
-                else
-                {
-                    answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/badges", null);
-                }
-                answer.onComplete(ar ->
-                {
-                    if (intended >= measureFrom && intended < end)
-                    {
-                        recorder.record((System.nanoTime() - intended) / 1000, ar.succeeded() && ar.result() < 300);
-                    }
-                });
+                final long mentioned = Workload.userId(workload.user(random));
+                answer = http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
+                    Long.toUnsignedString(message) + "\",\"authorId\":\"" + userId + "\",\"guildId\":\"" +
+                    Workload.guildId(channelId) + "\",\"mentions\":[\"" + mentioned + "\"]}");
             }
-        }));
-        done.await();
+            else
+            {
+                answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/badges", null);
+            }
+            answer.onComplete(ar ->
+            {
+                if (intended >= measureFrom && intended < end)
+                {
+                    recorder.record((System.nanoTime() - intended) / 1000, ar.succeeded() && ar.result() < 300);
+                }
+            });
+        });
         recorder.summary(System.out, label, durationS);
         recorder.total().outputPercentileDistribution(
             new java.io.PrintStream(out.resolve(label + "-percentiles.txt").toFile()), 1.0);

@@ -59,16 +59,6 @@ final class Recorder
         secondErrors = 0;
     }
 
-    long count()
-    {
-        return total.getTotalCount();
-    }
-
-    long errors()
-    {
-        return errors;
-    }
-
     Histogram total()
     {
         return total;

@@ -20,13 +20,11 @@ public final class LocalRedis implements AutoCloseable
 
     private final Process process;
     private final int port;
-    private final Path dataDir;
 
-    private LocalRedis(final Process process, final int port, final Path dataDir)
+    private LocalRedis(final Process process, final int port)
     {
         this.process = process;
         this.port = port;
-        this.dataDir = dataDir;
     }
 
     /** Starts redis-server from PATH on a free port. */
@@ -52,7 +50,7 @@ public final class LocalRedis implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
-        final LocalRedis redis = new LocalRedis(process, port, dataDir);
+        final LocalRedis redis = new LocalRedis(process, port);
         final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!redis.listening())
         {
@@ -118,11 +116,6 @@ public final class LocalRedis implements AutoCloseable
     public String url()
     {
         return "redis://127.0.0.1:" + port;
-    }
-
-    public Path dataDir()
-    {
-        return dataDir;
     }
 
     /** Stops the server; on SIGTERM Redis flushes its append-only file before exiting. */

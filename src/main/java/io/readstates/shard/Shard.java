@@ -119,11 +119,6 @@ public final class Shard extends VerticleBase
         return persister.drain(settings.shutdownTimeoutMs).eventually(() -> redis.close()).onComplete(ar -> store.close());
     }
 
-    public int index()
-    {
-        return index;
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Hand-over between event loops
     // ---------------------------------------------------------------------------------------------
@@ -142,15 +137,10 @@ public final class Shard extends VerticleBase
             if (failure != null)
             {
                 answer(caller, promise, null, failure);
-                return;
             }
-            try
+            else
             {
-                answer(caller, promise, work.apply(this), null);
-            }
-            catch (final RuntimeException e)
-            {
-                answer(caller, promise, null, e);
+                perform(caller, promise, work);
             }
         }));
         return promise.future();
@@ -179,18 +169,21 @@ public final class Shard extends VerticleBase
     {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
-        hand(promise, () ->
-        {
-            try
-            {
-                answer(caller, promise, work.apply(this), null);
-            }
-            catch (final RuntimeException e)
-            {
-                answer(caller, promise, null, e);
-            }
-        });
+        hand(promise, () -> perform(caller, promise, work));
         return promise.future();
+    }
+
+    /** Applies the work here, on the shard's event loop, and hands its result or failure back. */
+    private <T> void perform(final Context caller, final Promise<T> promise, final UserWork<T> work)
+    {
+        try
+        {
+            answer(caller, promise, work.apply(this), null);
+        }
+        catch (final RuntimeException e)
+        {
+            answer(caller, promise, null, e);
+        }
     }
 
     private <T> void answer(final Context caller, final Promise<T> promise, final T result, final Throwable failure)
@@ -301,12 +294,6 @@ public final class Shard extends VerticleBase
     {
         checkOwner();
         return sessions;
-    }
-
-    public Persister persister()
-    {
-        checkOwner();
-        return persister;
     }
 
     private void checkOwner()
