@@ -20,7 +20,6 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.readstates.shard.Shards;
-import io.vertx.core.CompositeFuture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -130,7 +129,6 @@ public final class ReadStatesService
      */
     public boolean stop(final long timeoutMs) throws Exception
     {
-        boolean everythingWritten = true;
         try
         {
             vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -139,8 +137,10 @@ public final class ReadStatesService
             {
                 drains.add(vertx.undeploy(id));
             }
-            final CompositeFuture all = Future.join(drains).toCompletionStage().toCompletableFuture()
-                .handle((done, failure) -> (CompositeFuture)null).get(timeoutMs, TimeUnit.MILLISECONDS);
+            // join waits for every shard, failed or not; each failure is reported below.
+            Future.join(drains).toCompletionStage().toCompletableFuture().handle((done, failure) -> null)
+                .get(timeoutMs, TimeUnit.MILLISECONDS);
+            boolean everythingWritten = true;
             for (final Future<Void> drain : drains)
             {
                 if (drain.failed())
@@ -149,7 +149,7 @@ public final class ReadStatesService
                     LOG.error("a shard stopped with changes not written: {}", drain.cause().getMessage());
                 }
             }
-            return everythingWritten && all == null;
+            return everythingWritten;
         }
         finally
         {

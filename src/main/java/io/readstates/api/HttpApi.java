@@ -77,8 +77,6 @@ public final class HttpApi
             "no route " + ctx.request().method() + " " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
             ctx.request().method() + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> error(ctx, 413, "payload_too_large",
-            "the body is larger than the limit of " + bodyLimitBytes + " bytes"));
         return router;
     }
 

@@ -68,7 +68,7 @@ public final class Session
         lastBadges = frame;
     }
 
-    boolean hasPending()
+    private boolean hasPending()
     {
         return !pendingStates.isEmpty() || pendingBadges != null;
     }

@@ -178,10 +178,6 @@ public final class Sessions
                 continue;
             }
             session.checkCaughtUp();
-            if (session.hasPending() && !session.socket.writeQueueFull())
-            {
-                flush(session);
-            }
             if (session.behindLongerThan(now, slowConsumerTimeoutMs))
             {
                 session.close(CloseCodes.SLOW_CONSUMER, "too slow to read what it is sent");

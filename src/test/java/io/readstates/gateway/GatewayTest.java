@@ -256,7 +256,7 @@ class GatewayTest
      * every channel the burst touched reaches the healthy session.
      */
     @Test
-    void shouldCloseASlowConsumerWith4008WhileAHealthySessionGetsEveryUpdate() throws Exception
+    void shouldCloseASlowConsumerWith4008WhileAHealthySessionStaysCurrent() throws Exception
     {
         final long user = newId();
         final int updates = 100_000;
