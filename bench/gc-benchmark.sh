@@ -8,9 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-OUT=${OUT:-bench/results}
-mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+source bench/common.sh
 DURATION=${DURATION:-300}
 WARMUP=${WARMUP:-30}
 RATE=${RATE:-5000}
@@ -22,7 +20,6 @@ HEAP=${HEAP:-4g}
 SHARDS=${SHARDS:-2}
 COLLECTORS=${COLLECTORS:-"G1 ZGC"}
 STORES=${STORES:-"offheap onheap"}
-TOKEN=bench-internal-token-0123456789
 PORT=${PORT:-18080}
 # Room for every hot user's read states plus 5% for cold users passing through, in each store's own
 # bytes per read state (measured by MemoryFootprint), so that both hold the same number of users.
@@ -30,19 +27,10 @@ SLOTS=$((HOT_USERS * CHANNELS_PER_USER * 105 / 100))
 declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
 declare -A CACHE_BYTES=([offheap]=$((SLOTS * 63)) [onheap]=$((SLOTS * 141)))
 
-mkdir -p "$OUT"
-[ -f target/readstates.jar ] || mvn -q -B package -DskipTests
-JAR=target/readstates.jar
-TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$JAR" io.readstates.load.LoadTool)
 POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
 
-REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$OUT/redis"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
-  --daemonize yes --logfile "$OUT/redis/redis.log" --pidfile "$OUT/redis/redis.pid"
-trap 'kill $(cat "$OUT/redis/redis.pid") 2>/dev/null || true; [ -n "${SERVICE:-}" ] && kill "$SERVICE" 2>/dev/null || true' EXIT
-REDIS_URL=redis://127.0.0.1:$REDIS_PORT
-sleep 1
+start_redis redis
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; [ -n "${SERVICE:-}" ] && kill "$SERVICE" 2>/dev/null || true' EXIT
 
 {
   echo "# GC benchmark results"
@@ -61,7 +49,7 @@ for gc in $COLLECTORS; do
     label="$gc-$store"
     echo "== $label"
     "$JAVA" -version >/dev/null 2>&1
-    redis-cli -p "$REDIS_PORT" flushall >/dev/null
+    redis-cli -u "$REDIS_URL" flushall >/dev/null
     "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
     READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
     READSTATES_SHARDS=$SHARDS READSTATES_STORE=$store READSTATES_CACHE_BYTES=${CACHE_BYTES[$store]} \

@@ -7,30 +7,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-OUT=${OUT:-bench/results}
-mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+source bench/common.sh
 SATURATE_S=${SATURATE_S:-30}
 SOCKETS=${SOCKETS:-10000}
 GATEWAY_RATE=${GATEWAY_RATE:-5000}
 GATEWAY_S=${GATEWAY_S:-60}
-TOKEN=bench-internal-token-0123456789
 SECRET=bench-user-token-secret-0123456789-abcdef
 PORT=18082
 BARE_PORT=18083
-[ -f target/readstates.jar ] || mvn -q -B package -DskipTests
-JAR=target/readstates.jar
-TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$JAR" io.readstates.load.LoadTool)
 POPULATION=(--hotUsers=100000 --coldUsers=0 --channelsPerUser=8)
 
-REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$OUT/redis-throughput"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis-throughput" \
-  --daemonize yes --logfile "$OUT/redis-throughput/redis.log" --pidfile "$OUT/redis-throughput/redis.pid"
+start_redis redis-throughput
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$OUT/redis-throughput/redis.pid") 2>/dev/null || true' EXIT
-REDIS_URL=redis://127.0.0.1:$REDIS_PORT
-sleep 1
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
 "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
 
 start_service() {

@@ -1,0 +1,22 @@
+# Shared by the benchmark scripts (sourced from the repository root): the JDK they run on, where results
+# go, the service jar and load tool, and a Redis of their own.
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+OUT=${OUT:-bench/results}
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+TOKEN=bench-internal-token-0123456789
+[ -f target/readstates.jar ] || mvn -q -B package -DskipTests
+JAR=target/readstates.jar
+TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$JAR" io.readstates.load.LoadTool)
+
+# start_redis NAME: starts a redis-server (no persistence) with its files in $OUT/NAME; sets REDIS_URL
+# and REDIS_PIDFILE.
+start_redis() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$OUT/$1"
+  REDIS_PIDFILE="$OUT/$1/redis.pid"
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/$1" \
+    --daemonize yes --logfile "$OUT/$1/redis.log" --pidfile "$REDIS_PIDFILE"
+  REDIS_URL=redis://127.0.0.1:$port
+  sleep 1
+}
