@@ -4,9 +4,9 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 OUT=${OUT:-bench/results}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 TOKEN=bench-internal-token-0123456789
-[ -f target/readstates.jar ] || mvn -q -B package -DskipTests
+[ -f target/readstates.jar ] && [ -f target/readstates-bench.jar ] || mvn -q -B package -DskipTests
 JAR=target/readstates.jar
-TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$JAR" io.readstates.load.LoadTool)
+TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -jar target/readstates-bench.jar)
 
 # start_redis NAME: starts a redis-server (no persistence) with its files in $OUT/NAME; sets REDIS_URL
 # and REDIS_PIDFILE.

@@ -45,7 +45,7 @@ GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TO
 echo "$GATEWAY_LINES"
 stop_service
 
-"$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -cp "$JAR" io.readstates.load.LoadTool bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
+"$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
 BARE=$!
 PIDS+=("$BARE")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done

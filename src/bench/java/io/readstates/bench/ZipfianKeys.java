@@ -1,4 +1,6 @@
-package io.readstates.store;
+package io.readstates.bench;
+
+import io.readstates.store.*;
 
 import io.readstates.load.Zipf;
 

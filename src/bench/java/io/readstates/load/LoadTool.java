@@ -4,9 +4,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 /**
- * The load tool. {@code java -cp target/readstates.jar io.readstates.load.LoadTool <command> --option=value ...}
+ * The load tool, and the entry point of the benchmark jar:
+ * {@code java -jar target/readstates-bench.jar <command> --option=value ...}
  *
  * <ul>
+ * <li>{@code jmh [JMH options]}: the JMH microbenchmarks, such as {@code jmh StoreBenchmark -prof gc}</li>
  * <li>{@code preload --redis=URL --hotUsers=N --coldUsers=N --channelsPerUser=N}: the population into Redis</li>
  * <li>{@code warm --url=URL --token=T --hotUsers=N}: read every hot user once, so the service holds it</li>
  * <li>{@code run --url=URL --token=T --rate=R --warmup=S --duration=S --mix=ack=40,read=40,message=10,badges=10
@@ -35,8 +37,13 @@ public final class LoadTool
     {
         if (args.length == 0)
         {
-            System.err.println("usage: LoadTool preload|warm|run|saturate|bare|hot|gateway|gclog|chart --name=value ...");
+            System.err.println("usage: readstates-bench jmh|preload|warm|run|saturate|bare|hot|gateway|gclog|chart --name=value ...");
             System.exit(2);
+        }
+        if (args[0].equals("jmh"))
+        {
+            org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         final Options options = new Options(args, 1);
         switch (args[0])

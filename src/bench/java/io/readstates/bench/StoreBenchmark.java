@@ -1,4 +1,6 @@
-package io.readstates.store;
+package io.readstates.bench;
+
+import io.readstates.store.*;
 
 import org.agrona.collections.Long2LongHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * lookups on one composite key: no LRU, no residency, no versions; the practical limit of a hash lookup
  * on this machine.
  *
- * <p>Run: {@code mvn -Pjmh package -DskipTests && java -jar target/benchmarks.jar StoreBenchmark -prof gc}
+ * <p>Run: {@code mvn package -DskipTests && java -jar target/readstates-bench.jar jmh StoreBenchmark -prof gc}
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

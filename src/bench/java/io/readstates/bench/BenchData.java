@@ -1,4 +1,6 @@
-package io.readstates.store;
+package io.readstates.bench;
+
+import io.readstates.store.*;
 
 /**
  * The data set every store benchmark holds: users with a fixed number of channels each, with ids shaped

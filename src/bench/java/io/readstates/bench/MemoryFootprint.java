@@ -1,4 +1,6 @@
-package io.readstates.store;
+package io.readstates.bench;
+
+import io.readstates.store.*;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -9,7 +11,7 @@ import java.lang.management.MemoryMXBean;
  * after full collections before and after filling. Also shows that the off-heap store's heap does not
  * grow with its records.
  *
- * <p>Run: {@code mvn -Pjmh package -DskipTests && java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Xmx6g -cp target/benchmarks.jar io.readstates.store.MemoryFootprint}
+ * <p>Run: {@code mvn package -DskipTests && java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Xmx6g -cp target/readstates-bench.jar io.readstates.bench.MemoryFootprint}
  */
 public final class MemoryFootprint
 {
