@@ -1,6 +1,8 @@
 package io.readstates.bench;
 
 import io.readstates.store.*;
+import io.readstates.store.offheap.*;
+import io.readstates.store.onheap.*;
 
 /**
  * The data set every store benchmark holds: users with a fixed number of channels each, with ids shaped

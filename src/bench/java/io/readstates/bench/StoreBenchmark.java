@@ -1,6 +1,8 @@
 package io.readstates.bench;
 
 import io.readstates.store.*;
+import io.readstates.store.offheap.*;
+import io.readstates.store.onheap.*;
 
 import org.agrona.collections.Long2LongHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,7 +89,7 @@ public class StoreBenchmark
 
     private static long key(final long userId, final long channelId)
     {
-        return userId * 0x9E3779B97F4A7C15L ^ channelId;
+        return Hashing.scramble(userId) ^ channelId;
     }
 
     @Benchmark

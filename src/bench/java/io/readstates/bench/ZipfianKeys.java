@@ -1,6 +1,8 @@
 package io.readstates.bench;
 
 import io.readstates.store.*;
+import io.readstates.store.offheap.*;
+import io.readstates.store.onheap.*;
 
 import io.readstates.load.Zipf;
 

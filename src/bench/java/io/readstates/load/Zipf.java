@@ -1,5 +1,7 @@
 package io.readstates.load;
 
+import io.readstates.store.offheap.Hashing;
+
 import java.util.SplittableRandom;
 
 /**
@@ -42,7 +44,7 @@ public final class Zipf
                 hi = mid;
             }
         }
-        long h = lo * 0x9E3779B97F4A7C15L;
+        long h = Hashing.scramble(lo);
         h ^= h >>> 29;
         return (int)Long.remainderUnsigned(h, cumulative.length);
     }

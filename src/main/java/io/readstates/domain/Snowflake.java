@@ -72,22 +72,4 @@ public final class Snowflake
     {
         return Long.toUnsignedString(id);
     }
-
-    /** Spreads ids, which share their high bits, before they are reduced to a shard number. */
-    public static int bucket(final long id, final int buckets)
-    {
-        return (int)Long.remainderUnsigned(mix(id), buckets);
-    }
-
-    /** Murmur3's 64-bit finalizer: every bit of the id affects every bit of the result. */
-    public static long mix(final long id)
-    {
-        long h = id;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
-    }
 }

@@ -1,6 +1,6 @@
 package io.readstates.shard;
 
-import io.readstates.domain.Snowflake;
+import io.readstates.store.offheap.Hashing;
 
 import java.util.List;
 
@@ -20,12 +20,12 @@ public final class Shards
 
     public Shard ofUser(final long userId)
     {
-        return shards[Snowflake.bucket(userId, shards.length)];
+        return shards[Hashing.bucket(userId, shards.length)];
     }
 
     public int homeOfChannel(final long channelId)
     {
-        return Snowflake.bucket(channelId, shards.length);
+        return Hashing.bucket(channelId, shards.length);
     }
 
     public int count()

@@ -11,7 +11,8 @@ public final class ReadState
     public int mentionCount;
     public long version;
 
-    void set(final long channelId, final long lastReadMessageId, final int mentionCount, final long version)
+    /** Fills the holder; for stores. */
+    public void set(final long channelId, final long lastReadMessageId, final int mentionCount, final long version)
     {
         this.channelId = channelId;
         this.lastReadMessageId = lastReadMessageId;

@@ -104,6 +104,14 @@ public interface ReadStateStore extends AutoCloseable
     /** @return how many users can be resident at once. */
     int userCapacity();
 
+    /**
+     * Walks every internal structure and checks that it agrees with itself and with the counters.
+     * Costs a walk of everything: for tests.
+     *
+     * @throws IllegalStateException naming the first disagreement found.
+     */
+    void checkInvariants();
+
     /** Releases the store's memory; the store must not be used afterwards. */
     @Override
     void close();

@@ -1,6 +1,6 @@
 package io.readstates.persist;
 
-import io.readstates.store.OffHeapReadStateStore;
+import io.readstates.store.offheap.OffHeapReadStateStore;
 import io.readstates.support.Api;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;

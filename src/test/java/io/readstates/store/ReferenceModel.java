@@ -370,6 +370,12 @@ final class ReferenceModel implements ReadStateStore
         return userCapacity;
     }
 
+    /** The model is plain collections with nothing derived to disagree. */
+    @Override
+    public void checkInvariants()
+    {
+    }
+
     @Override
     public void close()
     {

@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoreModelTest
 {
     private static final int OPERATIONS = Integer.getInteger("readstates.modelOps", 1_000_000);
+    /** Operations between two walks of the store's whole structure. */
+    private static final int STRUCTURE_CHECK_EVERY = 1_000;
     private static final int RECORD_SLOTS = 48;
     private static final int USER_SLOTS = 6;
     private static final long[] USER_IDS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, Long.MIN_VALUE, Long.MAX_VALUE};
@@ -53,7 +55,12 @@ class StoreModelTest
                     seen[outcome.ordinal()]++;
                 }
                 assertSameCounters();
+                if (step % STRUCTURE_CHECK_EVERY == 0)
+                {
+                    checkStructure();
+                }
             }
+            checkStructure();
             for (final Outcome outcome : Outcome.values())
             {
                 assertTrue(seen[outcome.ordinal()] > 0, "the walk never produced " + outcome + "; seed " + seed);
@@ -193,6 +200,18 @@ class StoreModelTest
             }
         }
         return loaded;
+    }
+
+    private void checkStructure()
+    {
+        try
+        {
+            store.checkInvariants();
+        }
+        catch (final IllegalStateException e)
+        {
+            throw new AssertionError("structure broken at step " + step + "; seed " + seed + ": " + e.getMessage(), e);
+        }
     }
 
     private void assertSameCounters()

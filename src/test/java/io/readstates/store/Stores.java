@@ -1,5 +1,8 @@
 package io.readstates.store;
 
+import io.readstates.store.offheap.OffHeapReadStateStore;
+import io.readstates.store.onheap.OnHeapReadStateStore;
+
 import java.util.function.BiFunction;
 
 /** The store implementations that must all keep the same contract. */

@@ -1,4 +1,4 @@
-package io.readstates.store;
+package io.readstates.store.offheap;
 
 /**
  * An open-addressing hash index from a key to a slot number, in native memory, with linear probing.
@@ -80,10 +80,61 @@ final class OffHeapIndex implements AutoCloseable
         return (entry >>> SLOT_BITS) == tag(hash) ? (entry & SLOT_MASK) - 1 : OTHER;
     }
 
-    /** @return the slot held in a bucket, or {@link #END} if it is empty. */
-    int slotAt(final int bucket)
+    /**
+     * @return the bucket that holds {@code slot}, whose key has this hash.
+     * @throws IllegalStateException if the slot is not in the index: the tables disagree, a bug.
+     */
+    int bucketOf(final long hash, final int slot)
     {
-        return (buckets.getInt(bucket, 0) & SLOT_MASK) - 1;
+        int bucket = home(hash);
+        for (int probes = 0; probes < bucketCount; probes++)
+        {
+            final int entry = buckets.getInt(bucket, 0);
+            if (entry == 0)
+            {
+                break;
+            }
+            if ((entry & SLOT_MASK) - 1 == slot)
+            {
+                return bucket;
+            }
+            bucket = next(bucket);
+        }
+        throw new IllegalStateException("slot " + slot + " is missing from the index");
+    }
+
+    /**
+     * Checks that the index holds {@code expected} entries and that each can be found from its home
+     * bucket, with the right hash bits.
+     *
+     * @throws IllegalStateException naming the first entry that breaks it.
+     */
+    void checkInvariants(final SlotHash hashes, final int expected)
+    {
+        int entries = 0;
+        for (int b = 0; b < bucketCount; b++)
+        {
+            final int entry = buckets.getInt(b, 0);
+            if (entry == 0)
+            {
+                continue;
+            }
+            entries++;
+            final int slot = (entry & SLOT_MASK) - 1;
+            final long hash = hashes.hashOf(slot);
+            if (entry != entry(hash, slot))
+            {
+                throw new IllegalStateException("bucket " + b + " holds slot " + slot + " with hash bits of another key");
+            }
+            if (bucketOf(hash, slot) != b)
+            {
+                throw new IllegalStateException("slot " + slot + " is indexed twice");
+            }
+        }
+        if (entries != expected)
+        {
+            throw new IllegalStateException("the index holds " + entries + " entries, expected " + expected);
+        }
     }
 
     /** Puts a slot, whose key has this hash, into the first empty bucket of its chain. */
@@ -97,9 +148,13 @@ final class OffHeapIndex implements AutoCloseable
         buckets.putInt(bucket, 0, entry(hash, slot));
     }
 
-    /** Empties a bucket and moves back the entries after it that would otherwise no longer be found. */
-    void removeAt(final int bucket, final SlotHash hashes)
+    /**
+     * Removes a slot, whose key has this hash, and moves back the entries after it that would
+     * otherwise no longer be found.
+     */
+    void remove(final long hash, final int slot, final SlotHash hashes)
     {
+        final int bucket = bucketOf(hash, slot);
         int hole = bucket;
         int probe = bucket;
         while (true)

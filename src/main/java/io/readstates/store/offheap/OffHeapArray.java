@@ -1,4 +1,4 @@
-package io.readstates.store;
+package io.readstates.store.offheap;
 
 import org.agrona.UnsafeApi;
 
@@ -9,8 +9,9 @@ import org.agrona.UnsafeApi;
  * that no single allocation approaches the 2 GiB that one Agrona buffer can address, and an element
  * never straddles two segments. Fields are read and written through Agrona's {@link UnsafeApi} at
  * computed addresses: a buffer's bounds check and field loads on every access cost more than the
- * lookups themselves on the store's hot path, and every index used here comes from the store's own
- * tables, which the randomized model test checks.
+ * lookups themselves on the store's hot path. Bounds checks are therefore switched by the system
+ * property {@value #BOUNDS_CHECKS_PROPERTY}, as Agrona switches its own: off by default, on in the
+ * tests, where an index out of range throws instead of writing over someone else's memory.
  *
  * <p>The memory comes from {@code Unsafe.allocateMemory}, not {@code ByteBuffer.allocateDirect}: it is
  * not counted against {@code -XX:MaxDirectMemorySize} (which defaults to the heap size), and pages the
@@ -18,10 +19,15 @@ import org.agrona.UnsafeApi;
  */
 final class OffHeapArray implements AutoCloseable
 {
+    /** An index that names no element: the end of a chain, an empty link. */
+    static final int NIL = -1;
+    static final String BOUNDS_CHECKS_PROPERTY = "readstates.offheap.boundsChecks";
+    private static final boolean BOUNDS_CHECKS = Boolean.getBoolean(BOUNDS_CHECKS_PROPERTY);
     private static final long MAX_SEGMENT_BYTES = 1L << 30;
 
     private final long[] bases;
-    private final long elementBytes;
+    private final int length;
+    private final int elementBytes;
     private final int shift;
     private final int mask;
     private final long bytes;
@@ -39,6 +45,7 @@ final class OffHeapArray implements AutoCloseable
         final long perSegment = Long.highestOneBit(MAX_SEGMENT_BYTES / elementBytes);
         this.shift = Long.numberOfTrailingZeros(perSegment);
         this.mask = (int)perSegment - 1;
+        this.length = length;
         this.elementBytes = elementBytes;
 
         final int segmentCount = (int)((length + perSegment - 1) / perSegment);
@@ -63,30 +70,52 @@ final class OffHeapArray implements AutoCloseable
         return bytes;
     }
 
-    /** @return the native address of an element's first byte. */
-    long address(final int index)
+    int length()
     {
-        return bases[index >>> shift] + (index & mask) * elementBytes;
+        return length;
+    }
+
+    /** @return the native address of a field of an element. */
+    private long address(final int index, final int field, final int size)
+    {
+        if (BOUNDS_CHECKS)
+        {
+            checkBounds(index, field, size);
+        }
+        return bases[index >>> shift] + (long)(index & mask) * elementBytes + field;
+    }
+
+    private void checkBounds(final int index, final int field, final int size)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("off-heap array used after close");
+        }
+        if (index < 0 || index >= length || field < 0 || field + size > elementBytes)
+        {
+            throw new IndexOutOfBoundsException("element " + index + " of " + length + ", field " + field + "+" +
+                size + " of " + elementBytes + " bytes");
+        }
     }
 
     long getLong(final int index, final int field)
     {
-        return UnsafeApi.getLong(address(index) + field);
+        return UnsafeApi.getLong(address(index, field, Long.BYTES));
     }
 
     void putLong(final int index, final int field, final long value)
     {
-        UnsafeApi.putLong(address(index) + field, value);
+        UnsafeApi.putLong(address(index, field, Long.BYTES), value);
     }
 
     int getInt(final int index, final int field)
     {
-        return UnsafeApi.getInt(address(index) + field);
+        return UnsafeApi.getInt(address(index, field, Integer.BYTES));
     }
 
     void putInt(final int index, final int field, final int value)
     {
-        UnsafeApi.putInt(address(index) + field, value);
+        UnsafeApi.putInt(address(index, field, Integer.BYTES), value);
     }
 
     @Override

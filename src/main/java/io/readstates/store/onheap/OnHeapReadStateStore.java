@@ -1,4 +1,13 @@
-package io.readstates.store;
+package io.readstates.store.onheap;
+
+import io.readstates.store.DirtyRecordVisitor;
+import io.readstates.store.LoadedUser;
+import io.readstates.store.Outcome;
+import io.readstates.store.ReadState;
+import io.readstates.store.ReadStateRules;
+import io.readstates.store.ReadStateStore;
+import io.readstates.store.ReadStateVisitor;
+import io.readstates.store.offheap.OffHeapReadStateStore;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -363,6 +372,38 @@ public final class OnHeapReadStateStore implements ReadStateStore
     public int userCapacity()
     {
         return userCapacity;
+    }
+
+    @Override
+    public void checkInvariants()
+    {
+        long records = 0;
+        long live = 0;
+        long dirtyCount = 0;
+        long recordsOfClean = 0;
+        for (final User user : resident.values())
+        {
+            int dirtyOfUser = 0;
+            for (final Record r : user.records.values())
+            {
+                live += r.deleted ? 0 : 1;
+                dirtyOfUser += r.dirty ? 1 : 0;
+            }
+            if (dirtyOfUser != user.dirty || (user.dirty == 0) != clean.containsKey(user.id) ||
+                (user.dirty > 0) != dirty.containsKey(user.id))
+            {
+                throw new IllegalStateException("user " + user.id + " counts " + user.dirty + " dirty records, has " +
+                    dirtyOfUser + ", and is on the wrong list");
+            }
+            records += user.records.size();
+            dirtyCount += dirtyOfUser;
+            recordsOfClean += user.dirty == 0 ? user.records.size() : 0;
+        }
+        if (records != usedRecords || live != readStates || dirtyCount != dirtyRecords || recordsOfClean != cleanRecords ||
+            clean.size() + dirty.size() != resident.size())
+        {
+            throw new IllegalStateException("the counters disagree with the users held");
+        }
     }
 
     @Override

@@ -1,4 +1,8 @@
-package io.readstates.store;
+package io.readstates.store.offheap;
+
+import io.readstates.store.LoadedUser;
+import io.readstates.store.Outcome;
+import io.readstates.store.ReadState;
 
 import org.junit.jupiter.api.Test;
 

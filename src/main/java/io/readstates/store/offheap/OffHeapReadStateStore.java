@@ -1,0 +1,558 @@
+package io.readstates.store.offheap;
+
+import io.readstates.store.DirtyRecordVisitor;
+import io.readstates.store.LoadedUser;
+import io.readstates.store.Outcome;
+import io.readstates.store.ReadState;
+import io.readstates.store.ReadStateRules;
+import io.readstates.store.ReadStateStore;
+import io.readstates.store.ReadStateVisitor;
+
+import static io.readstates.store.offheap.OffHeapArray.NIL;
+
+/**
+ * The read-state store of a shard: fixed-size records in native memory, found through open-addressing
+ * indexes, with no Java object per record or per user, so the garbage collector has nothing to trace
+ * however many read states are held, and no operation allocates.
+ *
+ * <p><b>Sizing.</b> All memory is reserved when the store is built, for a fixed number of record and
+ * user slots derived from a byte budget; nothing ever grows or rehashes, so no operation pays for the
+ * size of the table. Pages of record and user slots that were never used are not committed by the
+ * operating system; the indexes are zeroed, and so committed, up front.
+ *
+ * <p><b>Layout.</b> {@link RecordTable} holds one record per read state, indexed by (user id, channel
+ * id); {@link UserTable} holds one slot per resident user with the head of its list of records, and
+ * keeps the LRU list of clean users and the list of dirty users. This class applies the operations
+ * over both and keeps the counts that span them.
+ */
+public final class OffHeapReadStateStore implements ReadStateStore
+{
+    /** Bytes per record slot. */
+    public static final int RECORD_BYTES = RecordTable.LENGTH;
+    /** Bytes per user slot. */
+    public static final int USER_BYTES = UserTable.LENGTH;
+    /** Records a user slot is reserved for by default; more users than that share the record slots. */
+    public static final int DEFAULT_RECORDS_PER_USER = 4;
+
+    private static final double LOAD_FACTOR = 0.75;
+
+    private static final int ACK = 0;
+    private static final int MANUAL_ACK = 1;
+    private static final int MENTION = 2;
+
+    private final RecordTable records;
+    private final UserTable users;
+
+    private long readStates;
+    private long dirtyRecords;
+    private long evictions;
+
+    /**
+     * A store that fits in {@code capacityBytes} of native memory, indexes included, with one user slot
+     * for every {@link #DEFAULT_RECORDS_PER_USER} record slots.
+     */
+    public static OffHeapReadStateStore withCapacityBytes(final long capacityBytes)
+    {
+        return withCapacityBytes(capacityBytes, DEFAULT_RECORDS_PER_USER);
+    }
+
+    /** A store that fits in {@code capacityBytes}, with one user slot per {@code recordsPerUser} records. */
+    public static OffHeapReadStateStore withCapacityBytes(final long capacityBytes, final int recordsPerUser)
+    {
+        if (recordsPerUser < 1)
+        {
+            throw new IllegalArgumentException("recordsPerUser must be at least 1, was " + recordsPerUser);
+        }
+        final double perRecord = slotBytes(RECORD_BYTES) + slotBytes(USER_BYTES) / recordsPerUser;
+        final long recordSlots = (long)(capacityBytes / perRecord);
+        if (recordSlots < 1 || recordSlots > OffHeapIndex.MAX_SLOTS)
+        {
+            throw new IllegalArgumentException(
+                "capacity of " + capacityBytes + " bytes is out of range: one read state takes about " +
+                Math.round(perRecord) + " bytes, and at most " + OffHeapIndex.MAX_SLOTS + " fit in one store");
+        }
+        final int userSlots = (int)Math.max(1, recordSlots / recordsPerUser);
+        return new OffHeapReadStateStore((int)recordSlots, userSlots);
+    }
+
+    /** A store with exactly this many record and user slots. */
+    public OffHeapReadStateStore(final int recordCapacity, final int userCapacity)
+    {
+        if (recordCapacity < 1 || userCapacity < 1)
+        {
+            throw new IllegalArgumentException("capacities must be positive");
+        }
+        this.records = new RecordTable(recordCapacity, LOAD_FACTOR);
+        this.users = new UserTable(userCapacity, LOAD_FACTOR);
+    }
+
+    private static double slotBytes(final int bytes)
+    {
+        return bytes + Integer.BYTES / LOAD_FACTOR;
+    }
+
+    /** @return the native memory this store holds, indexes included. */
+    public long memoryBytes()
+    {
+        return records.bytes() + users.bytes();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Queries
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean isResident(final long userId)
+    {
+        return users.find(userId) != NIL;
+    }
+
+    @Override
+    public boolean get(final long userId, final long channelId, final ReadState into)
+    {
+        final int record = records.find(userId, channelId);
+        if (record == NIL)
+        {
+            final int user = users.find(userId);
+            if (user != NIL)
+            {
+                users.touch(user);
+            }
+            return false;
+        }
+        users.touch(records.userSlot(record));
+        if (records.isDeleted(record))
+        {
+            return false;
+        }
+        into.set(channelId, records.lastRead(record), records.mentions(record), records.version(record));
+        return true;
+    }
+
+    @Override
+    public int forEach(final long userId, final ReadStateVisitor visitor)
+    {
+        final int user = users.find(userId);
+        if (user == NIL)
+        {
+            return -1;
+        }
+        users.touch(user);
+        final RecordTable records = this.records;
+        int visited = 0;
+        for (int r = users.head(user); r != NIL; r = records.next(r))
+        {
+            if (!records.isDeleted(r))
+            {
+                visitor.accept(records.channelId(r), records.lastRead(r), records.mentions(r), records.version(r));
+                visited++;
+            }
+        }
+        return visited;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Changes
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Outcome ack(final long userId, final long channelId, final long messageId)
+    {
+        return change(userId, channelId, ACK, messageId, 0);
+    }
+
+    @Override
+    public Outcome manualAck(final long userId, final long channelId, final long messageId, final int mentionCount)
+    {
+        if (mentionCount < 0)
+        {
+            throw new IllegalArgumentException("mentionCount must not be negative: " + mentionCount);
+        }
+        return change(userId, channelId, MANUAL_ACK, messageId, mentionCount);
+    }
+
+    @Override
+    public Outcome mention(final long userId, final long channelId, final long messageId)
+    {
+        return change(userId, channelId, MENTION, messageId, 0);
+    }
+
+    private Outcome change(final long userId, final long channelId, final int op, final long messageId, final int count)
+    {
+        final RecordTable records = this.records;
+        int record = records.find(userId, channelId);
+        final int user = record != NIL ? records.userSlot(record) : users.find(userId);
+        if (user == NIL)
+        {
+            return Outcome.NOT_RESIDENT;
+        }
+        users.touch(user);
+        final boolean live = record != NIL && !records.isDeleted(record);
+        final long lastRead = live ? records.lastRead(record) : 0;
+        final int mentions = live ? records.mentions(record) : 0;
+
+        final long newLastRead;
+        final int newMentions;
+        switch (op)
+        {
+            case ACK:
+                newLastRead = ReadStateRules.acked(lastRead, messageId);
+                newMentions = 0;
+                break;
+            case MANUAL_ACK:
+                newLastRead = messageId;
+                newMentions = count;
+                break;
+            default:
+                newLastRead = lastRead;
+                newMentions = ReadStateRules.isAfter(messageId, lastRead) ? ReadStateRules.plusOne(mentions) : mentions;
+                break;
+        }
+        if (newLastRead == lastRead && newMentions == mentions)
+        {
+            return Outcome.UNCHANGED;
+        }
+
+        if (record == NIL)
+        {
+            if (!makeRoom(1, 0, user))
+            {
+                return Outcome.FULL;
+            }
+            record = addRecord(user, channelId);
+        }
+        if (!live)
+        {
+            records.setFlags(record, records.flags(record) & ~RecordTable.DELETED);
+            readStates++;
+        }
+        records.set(record, newLastRead, newMentions, records.version(record) + 1);
+        markDirty(user, record);
+        return Outcome.CHANGED;
+    }
+
+    @Override
+    public Outcome delete(final long userId, final long channelId)
+    {
+        final int user = users.find(userId);
+        if (user == NIL)
+        {
+            return Outcome.NOT_RESIDENT;
+        }
+        users.touch(user);
+        final int record = records.find(userId, channelId);
+        if (record == NIL || records.isDeleted(record))
+        {
+            return Outcome.UNCHANGED;
+        }
+        tombstone(user, record);
+        return Outcome.CHANGED;
+    }
+
+    @Override
+    public Outcome deleteUser(final long userId)
+    {
+        final int user = users.find(userId);
+        if (user == NIL)
+        {
+            return Outcome.NOT_RESIDENT;
+        }
+        users.touch(user);
+        boolean deleted = false;
+        for (int r = users.head(user); r != NIL; r = records.next(r))
+        {
+            if (!records.isDeleted(r))
+            {
+                tombstone(user, r);
+                deleted = true;
+            }
+        }
+        return deleted ? Outcome.CHANGED : Outcome.UNCHANGED;
+    }
+
+    /** A deletion is kept as a dirty record until written, so that the removal reaches durable storage. */
+    private void tombstone(final int user, final int record)
+    {
+        records.setFlags(record, records.flags(record) | RecordTable.DELETED);
+        records.set(record, 0, 0, records.version(record) + 1);
+        readStates--;
+        markDirty(user, record);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Residency
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Outcome install(final long userId, final LoadedUser states)
+    {
+        if (users.find(userId) != NIL)
+        {
+            return Outcome.UNCHANGED;
+        }
+        if (!makeRoom(states.size(), 1, NIL))
+        {
+            return Outcome.FULL;
+        }
+        final int user = users.add(userId);
+        for (int i = 0, size = states.size(); i < size; i++)
+        {
+            final long channelId = states.channelId(i);
+            int record = records.find(userId, channelId);
+            if (record == NIL)
+            {
+                record = addRecord(user, channelId);
+                readStates++;
+            }
+            records.set(record, states.lastReadMessageId(i), states.mentionCount(i), states.version(i));
+        }
+        return Outcome.CHANGED;
+    }
+
+    @Override
+    public boolean evict(final long userId)
+    {
+        final int user = users.find(userId);
+        if (user == NIL || !users.isClean(user))
+        {
+            return false;
+        }
+        removeCleanUser(user);
+        return true;
+    }
+
+    /**
+     * Evicts clean users, least recently used first and never {@code keep}, until the free slots
+     * suffice. Evicts nothing and answers false when even evicting every candidate would not.
+     */
+    private boolean makeRoom(final int recordsNeeded, final int usersNeeded, final int keep)
+    {
+        final int freeRecords = records.capacity() - records.used();
+        final int freeUsers = users.capacity() - users.resident();
+        if (freeRecords >= recordsNeeded && freeUsers >= usersNeeded)
+        {
+            return true;
+        }
+        final boolean keepIsClean = keep != NIL && users.isClean(keep);
+        final long evictableRecords = users.cleanRecords() - (keepIsClean ? users.records(keep) : 0);
+        final int evictableUsers = users.cleanUsers() - (keepIsClean ? 1 : 0);
+        if (freeRecords + evictableRecords < recordsNeeded || freeUsers + evictableUsers < usersNeeded)
+        {
+            return false;
+        }
+        while (records.capacity() - records.used() < recordsNeeded || users.capacity() - users.resident() < usersNeeded)
+        {
+            removeCleanUser(users.leastRecentlyUsed(keep));
+        }
+        return true;
+    }
+
+    private void removeCleanUser(final int user)
+    {
+        int r = users.head(user);
+        while (r != NIL)
+        {
+            final int next = records.next(r);
+            records.remove(r);
+            r = next;
+        }
+        readStates -= users.records(user);
+        users.removeClean(user);
+        evictions++;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Write-behind
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public int collectDirty(final int max, final DirtyRecordVisitor visitor)
+    {
+        final RecordTable records = this.records;
+        int visited = 0;
+        for (int u = users.firstDirty(); u != NIL && visited < max; u = users.next(u))
+        {
+            final long userId = users.userId(u);
+            for (int r = users.head(u); r != NIL && visited < max; r = records.next(r))
+            {
+                final int flags = records.flags(r);
+                if ((flags & RecordTable.DIRTY) != 0)
+                {
+                    visitor.accept(userId, records.channelId(r), records.lastRead(r), records.mentions(r),
+                        records.version(r), (flags & RecordTable.DELETED) != 0);
+                    visited++;
+                }
+            }
+        }
+        return visited;
+    }
+
+    @Override
+    public boolean markClean(final long userId, final long channelId, final long version)
+    {
+        final int record = records.find(userId, channelId);
+        if (record == NIL)
+        {
+            return false;
+        }
+        final int flags = records.flags(record);
+        if ((flags & RecordTable.DIRTY) == 0 || records.version(record) != version)
+        {
+            return false;
+        }
+        final int user = records.userSlot(record);
+        records.setFlags(record, flags & ~RecordTable.DIRTY);
+        dirtyRecords--;
+        if ((flags & RecordTable.DELETED) != 0)
+        {
+            removeRecord(user, record);
+        }
+        users.recordCleaned(user);
+        return true;
+    }
+
+    private void markDirty(final int user, final int record)
+    {
+        final int flags = records.flags(record);
+        if ((flags & RecordTable.DIRTY) == 0)
+        {
+            records.setFlags(record, flags | RecordTable.DIRTY);
+            dirtyRecords++;
+            users.recordDirtied(user);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Records of a user
+    // ---------------------------------------------------------------------------------------------
+
+    private int addRecord(final int user, final long channelId)
+    {
+        final int record = records.add(user, users.userId(user), channelId, users.head(user));
+        users.setHead(user, record);
+        users.addRecords(user, 1);
+        return record;
+    }
+
+    /** Forgets a written deletion. Walks the user's list: deletions are rare, lookups are not. */
+    private void removeRecord(final int user, final int record)
+    {
+        final int next = records.next(record);
+        int r = users.head(user);
+        if (r == record)
+        {
+            users.setHead(user, next);
+        }
+        else
+        {
+            while (records.next(r) != record)
+            {
+                r = records.next(r);
+            }
+            records.setNext(r, next);
+        }
+        users.addRecords(user, -1);
+        records.remove(record);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Counters
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public int residentUsers()
+    {
+        return users.resident();
+    }
+
+    @Override
+    public long readStates()
+    {
+        return readStates;
+    }
+
+    @Override
+    public long dirtyRecords()
+    {
+        return dirtyRecords;
+    }
+
+    @Override
+    public long evictions()
+    {
+        return evictions;
+    }
+
+    @Override
+    public int recordCapacity()
+    {
+        return records.capacity();
+    }
+
+    @Override
+    public int userCapacity()
+    {
+        return users.capacity();
+    }
+
+    /**
+     * Walks every structure and checks that they agree: the tables' own links, free lists and indexes,
+     * and for every resident user its records (each indexed, naming the user, counted) against the
+     * store's counters. Costs a walk of everything: for tests.
+     */
+    @Override
+    public void checkInvariants()
+    {
+        records.checkInvariants();
+        users.checkInvariants();
+        long recordCount = 0;
+        long live = 0;
+        long dirty = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int u = pass == 0 ? users.firstDirty() : users.firstClean(); u != NIL; u = users.next(u))
+            {
+                final long userId = users.userId(u);
+                int count = 0;
+                int dirtyOfUser = 0;
+                for (int r = users.head(u); r != NIL; r = records.next(r))
+                {
+                    if (records.userSlot(r) != u || records.userId(r) != userId)
+                    {
+                        throw new IllegalStateException("record " + r + " is on the list of user slot " + u +
+                            " but names slot " + records.userSlot(r));
+                    }
+                    if (records.find(userId, records.channelId(r)) != r)
+                    {
+                        throw new IllegalStateException("record " + r + " is not found through the index");
+                    }
+                    if (++count > records.capacity())
+                    {
+                        throw new IllegalStateException("the record list of user slot " + u + " loops");
+                    }
+                    live += records.isDeleted(r) ? 0 : 1;
+                    dirtyOfUser += (records.flags(r) & RecordTable.DIRTY) != 0 ? 1 : 0;
+                }
+                if (count != users.records(u) || dirtyOfUser != users.dirty(u))
+                {
+                    throw new IllegalStateException("user slot " + u + " has " + count + " records, " + dirtyOfUser +
+                        " dirty, but counts " + users.records(u) + " and " + users.dirty(u));
+                }
+                recordCount += count;
+                dirty += dirtyOfUser;
+            }
+        }
+        if (recordCount != records.used() || live != readStates || dirty != dirtyRecords)
+        {
+            throw new IllegalStateException("users hold " + recordCount + " records, " + live + " live, " + dirty +
+                " dirty; the counters say " + records.used() + ", " + readStates + ", " + dirtyRecords);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        records.close();
+        users.close();
+    }
+}
