@@ -3,12 +3,16 @@ package io.readstates;
 import io.readstates.api.HttpApi;
 import io.readstates.config.Settings;
 import io.readstates.gateway.Gateway;
+import io.readstates.gateway.GatewayLoop;
+import io.readstates.gateway.ShardSessions;
 import io.readstates.gateway.UserTokens;
 import io.readstates.ops.Health;
 import io.readstates.ops.Metrics;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.RedisConnections;
 import io.readstates.shard.Shard;
+import io.readstates.shard.ShardListener;
+import io.readstates.shard.ShardSettings;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -70,21 +74,26 @@ public final class ReadStatesService
             UNHANDLED.incrementAndGet();
             LOG.error("unhandled failure on an event loop", e);
         });
+        final boolean gatewayOn = settings.userTokenSecret != null;
         final List<Shard> shards = new ArrayList<>();
         final List<String> deployments = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
         final List<ShardStats> stats = new ArrayList<>();
+        final List<ShardSessions> sessions = new ArrayList<>();
         for (int i = 0; i < settings.shards; i++)
         {
             final ShardStats shardStats = new ShardStats();
             stats.add(shardStats);
+            final ShardSessions shardSessions = new ShardSessions(settings.maxSessionsPerUser,
+                Math.max(1, settings.maxSessions / settings.shards), shardStats);
+            sessions.add(shardSessions);
             final DistributionSummary batchSizes = metrics.batchSizes(i);
             final Timer flushLag = metrics.flushLag(i);
-            final Shard shard = new Shard(i, settings, redisUrl, shardStats, (records, nanos) ->
+            final Shard shard = new Shard(ShardSettings.of(settings, i, redisUrl), shardStats, (records, nanos) ->
             {
                 batchSizes.record(records);
                 flushLag.record(nanos, TimeUnit.NANOSECONDS);
-            });
+            }, gatewayOn ? shardSessions : ShardListener.NONE);
             shards.add(shard);
             // One deployment at a time: Vert.x gives each new deployment the next event loop in turn.
             chain = chain.compose(v -> vertx.deployVerticle(shard).map(id ->
@@ -99,9 +108,9 @@ public final class ReadStatesService
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis);
         final Shards router = new Shards(shards);
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
-        final Gateway gateway = settings.userTokenSecret == null ? null :
-            new Gateway(vertx, router, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
-                settings.maxFrameBytes);
+        final Gateway gateway = !gatewayOn ? null :
+            new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
+                settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs);
         return chain
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
                     PrometheusScrapingHandler.create(metrics.registry())),
@@ -109,7 +118,8 @@ public final class ReadStatesService
             .map(apiId ->
             {
                 LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each", settings.httpPort,
-                    settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT), settings.cacheBytesPerShard());
+                    settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT),
+                    ShardSettings.of(settings, 0, redisUrl).cacheBytes());
                 return new ReadStatesService(vertx, deployments, apiId);
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
@@ -176,6 +186,7 @@ public final class ReadStatesService
         private final Settings settings;
         private final Consumer<Router> open;
         private final Handler<RoutingContext> metrics;
+        private GatewayLoop gatewayLoop;
 
         ApiVerticle(final HttpApi api, final Gateway gateway, final Settings settings, final Consumer<Router> open,
             final Handler<RoutingContext> metrics)
@@ -214,9 +225,21 @@ public final class ReadStatesService
             });
             if (gateway != null)
             {
-                server.webSocketHandler(gateway::accept);
+                gatewayLoop = gateway.onThisLoop(vertx);
+                server.webSocketHandler(gatewayLoop::accept);
             }
             return server.requestHandler(api.router(vertx, open, metrics)).listen();
+        }
+
+        /** Sessions are told the service is stopping before the server closes under them. */
+        @Override
+        public Future<?> stop()
+        {
+            if (gatewayLoop != null)
+            {
+                gatewayLoop.closeAll();
+            }
+            return Future.succeededFuture();
         }
     }
 }

@@ -1,11 +1,12 @@
 package io.readstates.api;
 
+import io.readstates.domain.Badges;
 import io.readstates.domain.ReadStateView;
-import io.readstates.domain.Snowflake;
-import io.readstates.shard.ChannelTable;
+import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
-import io.readstates.shard.Unavailable;
+import io.readstates.wire.Codec;
+import io.readstates.wire.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -35,7 +36,6 @@ public final class HttpApi
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final int MAX_MENTIONS = 1_000;
     private static final int MAX_ACKS = 100;
-    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final Shards shards;
     private final byte[] token;
@@ -95,7 +95,7 @@ public final class HttpApi
         final long channelId = body.id("channelId");
         final long messageId = body.id("messageId");
         final long authorId = body.id("authorId");
-        final long guildId = body.has("guildId") ? body.id("guildId") : ChannelTable.DIRECT;
+        final long guildId = body.has("guildId") ? body.id("guildId") : Badges.DIRECT_MESSAGES;
         final JsonArray mentionList = body.array("mentions", 0, MAX_MENTIONS);
         final Set<Long> mentioned = new LinkedHashSet<>();
         for (int i = 0; i < mentionList.size(); i++)
@@ -148,13 +148,13 @@ public final class HttpApi
         final boolean manual = body.bool("manual", false);
         if (!manual && body.has("mentionCount"))
         {
-            throw ApiError.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
+            throw Refusal.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
         }
         final int mentionCount = manual ? body.count("mentionCount") : 0;
         shard(userId).withUser(userId, s -> manual ?
                 s.manualAck(userId, channelId, messageId, mentionCount) :
                 s.ack(userId, channelId, messageId))
-            .onSuccess(state -> json(ctx, 200, state.toJson()))
+            .onSuccess(state -> json(ctx, 200, Codec.readState(state)))
             .onFailure(ctx::fail);
     }
 
@@ -180,7 +180,7 @@ public final class HttpApi
                 }
                 return after;
             })
-            .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", toJson(states))))
+            .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", Codec.readStates(states))))
             .onFailure(ctx::fail);
     }
 
@@ -188,9 +188,7 @@ public final class HttpApi
     {
         final long userId = RequestBody.pathId(ctx, "userId");
         shard(userId).withUser(userId, s -> s.readStates(userId))
-            .onSuccess(states -> json(ctx, 200, new JsonObject()
-                .put("userId", Snowflake.format(userId))
-                .put("readStates", toJson(states))))
+            .onSuccess(states -> json(ctx, 200, Codec.readStatesOf(userId, states)))
             .onFailure(ctx::fail);
     }
 
@@ -203,12 +201,12 @@ public final class HttpApi
             {
                 if (state == null)
                 {
-                    error(ctx, 404, "not_found", "user " + Snowflake.format(userId) +
-                        " has no read state for channel " + Snowflake.format(channelId));
+                    error(ctx, 404, "not_found", "user " + Ids.format(userId) +
+                        " has no read state for channel " + Ids.format(channelId));
                 }
                 else
                 {
-                    json(ctx, 200, state.toJson());
+                    json(ctx, 200, Codec.readState(state));
                 }
             })
             .onFailure(ctx::fail);
@@ -230,8 +228,8 @@ public final class HttpApi
     private void badges(final RoutingContext ctx)
     {
         final long userId = RequestBody.pathId(ctx, "userId");
-        shard(userId).withUser(userId, s -> s.badges(userId).toJson())
-            .onSuccess(badges -> json(ctx, 200, badges))
+        shard(userId).withUser(userId, s -> s.badges(userId))
+            .onSuccess(badges -> json(ctx, 200, Codec.badges(badges)))
             .onFailure(ctx::fail);
     }
 
@@ -264,15 +262,9 @@ public final class HttpApi
     private void failed(final RoutingContext ctx)
     {
         final Throwable failure = ctx.failure();
-        if (failure instanceof ApiError)
+        if (failure instanceof Refusal)
         {
-            final ApiError e = (ApiError)failure;
-            error(ctx, e.status(), e.code(), e.getMessage());
-        }
-        else if (failure instanceof Unavailable)
-        {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            error(ctx, 503, ((Unavailable)failure).code(), failure.getMessage());
+            refuse(ctx, (Refusal)failure);
         }
         else if (ctx.statusCode() == 413)
         {
@@ -289,14 +281,14 @@ public final class HttpApi
         }
     }
 
-    private static JsonArray toJson(final List<ReadStateView> states)
+    /** The one place a refusal becomes an HTTP answer. */
+    private static void refuse(final RoutingContext ctx, final Refusal refusal)
     {
-        final JsonArray array = new JsonArray();
-        for (final ReadStateView state : states)
+        if (refusal.retryAfterSeconds() > 0)
         {
-            array.add(state.toJson());
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
         }
-        return array;
+        error(ctx, refusal.status(), refusal.code(), refusal.getMessage());
     }
 
     private static void json(final RoutingContext ctx, final int status, final JsonObject body)
@@ -308,7 +300,7 @@ public final class HttpApi
     {
         if (!ctx.response().ended())
         {
-            json(ctx, status, ApiError.body(code, message));
+            json(ctx, status, Codec.error(code, message));
         }
     }
 }

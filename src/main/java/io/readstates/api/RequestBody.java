@@ -1,13 +1,14 @@
 package io.readstates.api;
 
-import io.readstates.domain.Snowflake;
+import io.readstates.domain.Refusal;
+import io.readstates.wire.Ids;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Reads and checks a JSON request body and path parameters; every problem becomes an {@link ApiError}. */
+/** Reads and checks a JSON request body and path parameters; every problem becomes a {@link Refusal}, status 400 or 415. */
 final class RequestBody
 {
     private final JsonObject json;
@@ -25,12 +26,12 @@ final class RequestBody
         final String type = ctx.request().getHeader("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
         {
-            throw new ApiError(415, "unsupported_media_type", "the body must be JSON, sent with Content-Type: application/json");
+            throw Refusal.of(415, "unsupported_media_type", "the body must be JSON, sent with Content-Type: application/json");
         }
         final Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0)
         {
-            throw ApiError.badRequest("missing_body", "this route needs a JSON object body");
+            throw Refusal.badRequest("missing_body", "this route needs a JSON object body");
         }
         final Object parsed;
         try
@@ -39,11 +40,11 @@ final class RequestBody
         }
         catch (final DecodeException e)
         {
-            throw ApiError.badRequest("malformed_json", "the body is not valid JSON");
+            throw Refusal.badRequest("malformed_json", "the body is not valid JSON");
         }
         if (!(parsed instanceof JsonObject))
         {
-            throw ApiError.badRequest("malformed_json", "the body must be a JSON object");
+            throw Refusal.badRequest("malformed_json", "the body must be a JSON object");
         }
         return new RequestBody((JsonObject)parsed, "");
     }
@@ -63,16 +64,9 @@ final class RequestBody
         final Object value = json.getValue(field);
         if (value == null)
         {
-            throw ApiError.badRequest("missing_field", name(field) + " is required");
+            throw Refusal.badRequest("missing_field", name(field) + " is required");
         }
-        try
-        {
-            return Snowflake.parse(value);
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw ApiError.badRequest("invalid_id", name(field) + " " + e.getMessage());
-        }
+        return Ids.parse(value, name(field));
     }
 
     boolean bool(final String field, final boolean absent)
@@ -84,7 +78,7 @@ final class RequestBody
         }
         if (!(value instanceof Boolean))
         {
-            throw ApiError.badRequest("invalid_field", name(field) + " must be true or false");
+            throw Refusal.badRequest("invalid_field", name(field) + " must be true or false");
         }
         return (Boolean)value;
     }
@@ -94,11 +88,11 @@ final class RequestBody
         final Object value = json.getValue(field);
         if (value == null)
         {
-            throw ApiError.badRequest("missing_field", name(field) + " is required");
+            throw Refusal.badRequest("missing_field", name(field) + " is required");
         }
         if (!(value instanceof Integer) || (Integer)value < 0)
         {
-            throw ApiError.badRequest("invalid_field", name(field) + " must be a whole number from 0 to " + Integer.MAX_VALUE);
+            throw Refusal.badRequest("invalid_field", name(field) + " must be a whole number from 0 to " + Integer.MAX_VALUE);
         }
         return (Integer)value;
     }
@@ -113,16 +107,16 @@ final class RequestBody
         }
         if (value == null)
         {
-            throw ApiError.badRequest("missing_field", name(field) + " is required");
+            throw Refusal.badRequest("missing_field", name(field) + " is required");
         }
         if (!(value instanceof JsonArray))
         {
-            throw ApiError.badRequest("invalid_field", name(field) + " must be an array");
+            throw Refusal.badRequest("invalid_field", name(field) + " must be an array");
         }
         final JsonArray array = (JsonArray)value;
         if (array.size() < min || array.size() > max)
         {
-            throw ApiError.badRequest(array.size() > max ? "too_many_entries" : "too_few_entries",
+            throw Refusal.badRequest(array.size() > max ? "too_many_entries" : "too_few_entries",
                 name(field) + " must hold " + min + " to " + max + " entries, not " + array.size());
         }
         return array;
@@ -134,7 +128,7 @@ final class RequestBody
         final Object value = array.getValue(index);
         if (!(value instanceof JsonObject))
         {
-            throw ApiError.badRequest("invalid_field", name(field) + "[" + index + "] must be an object");
+            throw Refusal.badRequest("invalid_field", name(field) + "[" + index + "] must be an object");
         }
         return new RequestBody((JsonObject)value, name(field) + "[" + index + "].");
     }
@@ -142,26 +136,12 @@ final class RequestBody
     /** An id at {@code index} of an array field read with {@link #array}. */
     long idAt(final String field, final JsonArray array, final int index)
     {
-        try
-        {
-            return Snowflake.parse(array.getValue(index));
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw ApiError.badRequest("invalid_id", name(field) + "[" + index + "] " + e.getMessage());
-        }
+        return Ids.parse(array.getValue(index), name(field) + "[" + index + "]");
     }
 
     /** An id from the path, such as {@code userId} in /v1/users/{userId}/... */
     static long pathId(final RoutingContext ctx, final String param)
     {
-        try
-        {
-            return Snowflake.parseDecimal(ctx.pathParam(param));
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw ApiError.badRequest("invalid_id", param + " in the path " + e.getMessage());
-        }
+        return Ids.parseDecimal(ctx.pathParam(param), param + " in the path");
     }
 }

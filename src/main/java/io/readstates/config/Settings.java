@@ -157,11 +157,6 @@ public final class Settings
         return described;
     }
 
-    public long cacheBytesPerShard()
-    {
-        return cacheBytes / shards;
-    }
-
     /** A setting whose value cannot be used; the message names the setting and what would be valid. */
     public static final class BadSetting extends RuntimeException
     {

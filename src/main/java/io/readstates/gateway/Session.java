@@ -1,86 +1,95 @@
 package io.readstates.gateway;
 
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 
 import java.util.Iterator;
 
 /**
- * One identified WebSocket client of one user. After identify it belongs to the user's shard: what
- * it is due is produced and written on the shard's event loop, and so is everything below but the
- * two volatile fields, which the socket's own event loop writes.
+ * One identified WebSocket client of one user. Everything here belongs to the event loop that owns the
+ * socket: the user's shard produces what the client is due on its own event loop and hands it over
+ * with {@link #deliver}, and only this loop ever touches the socket.
  *
  * <p>What is waiting to be written is coalesced: only the latest read state of each channel and the
  * latest badges are kept, so a client that reads slowly costs at most one entry per channel of its
  * user. A client that stays unable to take more for longer than the slow-consumer timeout is closed
  * with {@link CloseCodes#SLOW_CONSUMER}.
  */
-public final class Session
+final class Session
 {
     final long userId;
-    final ServerWebSocket socket;
-    /** Channels under which this session is indexed by its shard. */
-    final LongHashSet channels = new LongHashSet();
-    /** Position in its shard's list of sessions, for removal in constant time. */
+    /** The shard the user belongs to. */
+    final int shard;
+    /** Position in its event loop's list of sessions, for removal in constant time. */
     int position = -1;
 
+    private final ServerWebSocket socket;
+    private final Context context;
     private final Long2ObjectHashMap<String> pendingStates = new Long2ObjectHashMap<>();
     private String pendingBadges;
     private String lastBadges;
     private long behindSince;
-    private boolean waitingForDrain;
+    private long lastHeard;
+    private boolean started;
+    private boolean closed;
 
-    /** Set on the socket's event loop when the socket closes. */
-    volatile boolean closed;
-    /** When the client last sent anything, in ms; written on the socket's event loop. */
-    volatile long lastHeard;
-
-    Session(final long userId, final ServerWebSocket socket, final long now)
+    Session(final long userId, final int shard, final ServerWebSocket socket, final Context context, final long now)
     {
         this.userId = userId;
+        this.shard = shard;
         this.socket = socket;
+        this.context = context;
         this.lastHeard = now;
     }
 
-    void send(final String frame)
-    {
-        socket.writeTextMessage(frame);
-    }
-
-    void queueReadState(final long channelId, final String frame)
-    {
-        pendingStates.put(channelId, frame);
-    }
-
-    /** Queues badges unless they are what the client was last given. */
-    void queueBadges(final String frame)
-    {
-        if (!frame.equals(lastBadges))
-        {
-            pendingBadges = frame;
-            lastBadges = frame;
-        }
-    }
-
-    void rememberBadges(final String frame)
-    {
-        lastBadges = frame;
-    }
-
-    private boolean hasPending()
-    {
-        return !pendingStates.isEmpty() || pendingBadges != null;
-    }
-
     /**
-     * Writes what is pending while the socket takes it.
+     * Hands the client an update, from any thread: it is queued on the socket's event loop and written
+     * as soon as the socket takes it.
      *
-     * @param onDrain run (on the socket's event loop) when a full socket can take more.
+     * @param stateFrame a read state frame, or null for badges alone
      */
-    void flush(final long now, final Runnable onDrain)
+    void deliver(final long channelId, final String stateFrame, final String badgesFrame)
     {
-        if (closed)
+        context.runOnContext(v ->
+        {
+            if (stateFrame != null)
+            {
+                pendingStates.put(channelId, stateFrame);
+            }
+            if (!badgesFrame.equals(lastBadges))
+            {
+                pendingBadges = badgesFrame;
+                lastBadges = badgesFrame;
+            }
+            flush(System.currentTimeMillis());
+        });
+    }
+
+    /** Sends the snapshot, then whatever was delivered meanwhile; on the socket's event loop. */
+    void start(final String readyFrame, final String badgesFrame)
+    {
+        started = true;
+        if (lastBadges == null)
+        {
+            lastBadges = badgesFrame;
+        }
+        socket.writeTextMessage(readyFrame);
+        socket.drainHandler(v -> flush(System.currentTimeMillis()));
+        flush(System.currentTimeMillis());
+    }
+
+    /** The client sent something: a frame or a pong. */
+    void heard(final long now)
+    {
+        lastHeard = now;
+    }
+
+    /** Writes what is pending while the socket takes it; notes when the client fell behind. */
+    private void flush(final long now)
+    {
+        if (!started || closed)
         {
             return;
         }
@@ -98,47 +107,45 @@ public final class Session
             socket.writeTextMessage(pendingBadges);
             pendingBadges = null;
         }
-        if (hasPending())
+        if (hasPending() && behindSince == 0)
         {
-            if (behindSince == 0)
-            {
-                behindSince = now;
-            }
-            if (!waitingForDrain)
-            {
-                waitingForDrain = true;
-                socket.drainHandler(v -> onDrain.run());
-                // The socket lives on another event loop: it may have drained before the handler was set.
-                if (!socket.writeQueueFull())
-                {
-                    onDrain.run();
-                }
-            }
+            behindSince = now;
         }
     }
 
-    /**
-     * Called periodically: a client is behind from the moment something could not be written until it
-     * is seen with nothing pending or with room in its socket. One that drains a little now and then but
-     * is found full every time stays behind.
-     */
-    void checkCaughtUp()
+    private boolean hasPending()
     {
+        return !pendingStates.isEmpty() || pendingBadges != null;
+    }
+
+    /**
+     * Called periodically. A client is behind from the moment something could not be written until it
+     * is seen with nothing pending or with room in its socket; one that drains a little now and then but
+     * is found full every time stays behind. Closes the session when it stayed behind or silent too
+     * long, and pings a quiet one.
+     */
+    void sweep(final long now, final long slowConsumerTimeoutMs, final long idleTimeoutMs)
+    {
+        if (closed)
+        {
+            return;
+        }
         if (!hasPending() || !socket.writeQueueFull())
         {
             behindSince = 0;
         }
-    }
-
-    void drained()
-    {
-        waitingForDrain = false;
-    }
-
-    /** @return true if the client has been unable to take what it is due for longer than {@code limitMs}. */
-    boolean behindLongerThan(final long now, final long limitMs)
-    {
-        return behindSince != 0 && now - behindSince > limitMs;
+        if (behindSince != 0 && now - behindSince > slowConsumerTimeoutMs)
+        {
+            close(CloseCodes.SLOW_CONSUMER, "too slow to read what it is sent");
+        }
+        else if (now - lastHeard > idleTimeoutMs)
+        {
+            close(CloseCodes.IDLE_TIMEOUT, "silent for too long");
+        }
+        else if (now - lastHeard > idleTimeoutMs / 2 && !socket.writeQueueFull())
+        {
+            socket.writePing(Buffer.buffer());
+        }
     }
 
     void close(final short code, final String reason)

@@ -1,6 +1,6 @@
 package io.readstates.gateway;
 
-import io.readstates.domain.Snowflake;
+import io.readstates.wire.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -48,14 +48,14 @@ public final class UserTokens
             {
                 throw new IllegalArgumentException("the token has no exp claim");
             }
-            return Snowflake.parseDecimal(String.valueOf(claims.getValue("sub")));
+            return Ids.parseDecimal(String.valueOf(claims.getValue("sub")), "the token's sub");
         });
     }
 
     /** Signs a token for a user, valid for {@code seconds}: for tests and tools. */
     public String issue(final long userId, final int seconds)
     {
-        return jwt.generateToken(new JsonObject().put("sub", Snowflake.format(userId)),
+        return jwt.generateToken(new JsonObject().put("sub", Ids.format(userId)),
             new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(seconds));
     }
 }

@@ -1,7 +1,7 @@
 package io.readstates.persist;
 
-import io.readstates.domain.Snowflake;
-import io.readstates.shard.ChannelTable;
+import io.readstates.store.ChannelTable;
+import io.readstates.wire.Ids;
 import io.readstates.store.DirtyRecordVisitor;
 import io.readstates.store.ReadStateStore;
 import io.vertx.core.Future;
@@ -14,7 +14,6 @@ import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,7 @@ import org.slf4j.LoggerFactory;
  * backlog is drained batch after batch without waiting for the timer. When Redis fails, nothing is
  * marked clean: the records stay dirty and the next attempt, after a growing backoff, sends them again.
  *
- * <p>Runs on the shard's event loop only: the store and channel table are handed over by suppliers
- * that check it.
+ * <p>Runs on the shard's event loop only, like the store and channel table it writes.
  */
 public final class Persister
 {
@@ -44,8 +42,8 @@ public final class Persister
 
     private final Vertx vertx;
     private final Redis redis;
-    private final Supplier<ReadStateStore> store;
-    private final Supplier<ChannelTable> channels;
+    private final ReadStateStore store;
+    private final ChannelTable channels;
     private final String name;
     private final long intervalMs;
     private final int batchRecords;
@@ -72,9 +70,8 @@ public final class Persister
     private long recordsWritten;
     private long failures;
 
-    public Persister(final Vertx vertx, final Redis redis, final Supplier<ReadStateStore> store,
-        final Supplier<ChannelTable> channels, final String name, final long intervalMs, final int batchRecords,
-        final Observer observer)
+    public Persister(final Vertx vertx, final Redis redis, final ReadStateStore store, final ChannelTable channels,
+        final String name, final long intervalMs, final int batchRecords, final Observer observer)
     {
         this.observer = observer;
         this.vertx = vertx;
@@ -131,8 +128,8 @@ public final class Persister
     {
         drained = Promise.promise();
         final long deadline = vertx.setTimer(Math.max(1, timeoutMs), id ->
-            drained.tryFail("gave up after " + timeoutMs + " ms with " + store.get().dirtyRecords() +
-                " records and " + channels.get().dirty().size() + " channels not written to Redis"));
+            drained.tryFail("gave up after " + timeoutMs + " ms with " + store.dirtyRecords() +
+                " records and " + channels.dirty().size() + " channels not written to Redis"));
         flush();
         return drained.future().onComplete(ar ->
         {
@@ -143,7 +140,7 @@ public final class Persister
 
     private boolean nothingDirty()
     {
-        return store.get().dirtyRecords() == 0 && channels.get().dirty().isEmpty();
+        return store.dirtyRecords() == 0 && channels.dirty().isEmpty();
     }
 
     private void flush()
@@ -185,11 +182,10 @@ public final class Persister
     {
         sent = 0;
         builder.start();
-        store.get().collectDirty(batchRecords, builder);
+        store.collectDirty(batchRecords, builder);
         final List<Request> batch = builder.finish();
 
-        final ChannelTable table = channels.get();
-        final LongHashSet dirtyChannels = table.dirty();
+        final LongHashSet dirtyChannels = channels.dirty();
         sentChannelCount = 0;
         final LongHashSet.LongIterator it = dirtyChannels.iterator();
         while (it.hasNext() && sentChannelCount < sentChannelIds.length)
@@ -198,8 +194,8 @@ public final class Persister
             sentChannelIds[sentChannelCount++] = channelId;
             batch.add(Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_CHANNEL).arg(1)
                 .arg(RedisLayout.channelKey(channelId))
-                .arg(Snowflake.format(table.lastMessageId(channelId)))
-                .arg(Snowflake.format(table.guildId(channelId))));
+                .arg(Ids.format(channels.lastMessageId(channelId)))
+                .arg(Ids.format(channels.guildId(channelId))));
         }
         for (int i = 0; i < sentChannelCount; i++)
         {
@@ -210,7 +206,7 @@ public final class Persister
 
     private void confirmed()
     {
-        final ReadStateStore s = store.get();
+        final ReadStateStore s = store;
         for (int i = 0; i < sent; i++)
         {
             s.markClean(sentUsers[i], sentChannels[i], sentVersions[i]);
@@ -231,10 +227,9 @@ public final class Persister
 
     private void failed(final Throwable cause)
     {
-        final ChannelTable table = channels.get();
         for (int i = 0; i < sentChannelCount; i++)
         {
-            table.markDirty(sentChannelIds[i]);
+            channels.markDirty(sentChannelIds[i]);
         }
         failures++;
         consecutiveFailures++;
@@ -244,7 +239,7 @@ public final class Persister
         {
             reachable = false;
             LOG.warn("{}: writing to Redis failed; {} dirty records are kept and retried with backoff: {}", name,
-                store.get().dirtyRecords(), cause.getMessage());
+                store.dirtyRecords(), cause.getMessage());
         }
     }
 
@@ -271,7 +266,7 @@ public final class Persister
                 currentUser = userId;
                 requests.add(current);
             }
-            current.arg(Snowflake.format(channelId))
+            current.arg(Ids.format(channelId))
                 .arg(deleted ? "" : RedisLayout.encode(lastReadMessageId, mentionCount, version))
                 .arg(version);
             sentUsers[sent] = userId;

@@ -1,6 +1,6 @@
 package io.readstates.persist;
 
-import io.readstates.domain.Snowflake;
+import io.readstates.wire.Ids;
 
 /**
  * How read states and channels are laid out in Redis.
@@ -52,17 +52,17 @@ public final class RedisLayout
 
     public static String userKey(final long userId)
     {
-        return "rs:{" + Snowflake.format(userId) + "}";
+        return "rs:{" + Ids.format(userId) + "}";
     }
 
     public static String channelKey(final long channelId)
     {
-        return "ch:{" + Snowflake.format(channelId) + "}";
+        return "ch:{" + Ids.format(channelId) + "}";
     }
 
     public static String encode(final long lastReadMessageId, final int mentionCount, final long version)
     {
-        return Snowflake.format(lastReadMessageId) + ':' + mentionCount + ':' + version;
+        return Ids.format(lastReadMessageId) + ':' + mentionCount + ':' + version;
     }
 
     /** A stored read state, decoded; ids unsigned in longs. */

@@ -1,7 +1,8 @@
 package io.readstates.persist;
 
-import io.readstates.domain.Snowflake;
-import io.readstates.shard.ChannelTable;
+import io.readstates.domain.Badges;
+import io.readstates.store.ChannelTable;
+import io.readstates.wire.Ids;
 import io.readstates.store.LoadedUser;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -11,7 +12,6 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Loads a user that is not resident: all of its read states, and the channels among them that the
@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 public final class UserLoader
 {
     private final Redis redis;
-    private final Supplier<ChannelTable> channels;
+    private final ChannelTable channels;
 
-    public UserLoader(final Redis redis, final Supplier<ChannelTable> channels)
+    public UserLoader(final Redis redis, final ChannelTable channels)
     {
         this.redis = redis;
         this.channels = channels;
@@ -37,7 +37,7 @@ public final class UserLoader
             forEachField(hash, (field, value) ->
             {
                 final RedisLayout.StoredReadState state = RedisLayout.decode(value);
-                user.add(Snowflake.parseDecimal(field), state.lastReadMessageId(), state.mentionCount(), state.version());
+                user.add(Ids.parseDecimal(field, "a channel id in Redis"), state.lastReadMessageId(), state.mentionCount(), state.version());
             });
             return loadUnknownChannels(user).map(user);
         });
@@ -45,13 +45,12 @@ public final class UserLoader
 
     private Future<Void> loadUnknownChannels(final LoadedUser user)
     {
-        final ChannelTable table = channels.get();
         final List<Request> requests = new ArrayList<>();
         final List<Long> ids = new ArrayList<>();
         for (int i = 0; i < user.size(); i++)
         {
             final long channelId = user.channelId(i);
-            if (!table.knows(channelId))
+            if (!channels.knows(channelId))
             {
                 ids.add(channelId);
                 requests.add(Request.cmd(Command.HMGET).arg(RedisLayout.channelKey(channelId)).arg("last").arg("guild"));
@@ -63,7 +62,6 @@ public final class UserLoader
         }
         return redis.batch(requests).map(responses ->
         {
-            final ChannelTable now = channels.get();
             for (int i = 0; i < responses.size(); i++)
             {
                 final Response fields = responses.get(i);
@@ -71,7 +69,7 @@ public final class UserLoader
                 final Response guild = fields.get(1);
                 if (last != null)
                 {
-                    now.loaded(ids.get(i), guild == null ? ChannelTable.DIRECT : Long.parseUnsignedLong(guild.toString()),
+                    channels.loaded(ids.get(i), guild == null ? Badges.DIRECT_MESSAGES : Long.parseUnsignedLong(guild.toString()),
                         Long.parseUnsignedLong(last.toString()));
                 }
             }

@@ -18,9 +18,20 @@ public final class Shards
         this.shards = shards.toArray(new Shard[0]);
     }
 
+    /** @return the index of the shard that owns a user. */
+    public static int indexOf(final long userId, final int shardCount)
+    {
+        return Hashing.bucket(userId, shardCount);
+    }
+
     public Shard ofUser(final long userId)
     {
-        return shards[Hashing.bucket(userId, shards.length)];
+        return shards[indexOf(userId, shards.length)];
+    }
+
+    public int indexOfUser(final long userId)
+    {
+        return indexOf(userId, shards.length);
     }
 
     public int homeOfChannel(final long channelId)

@@ -1,4 +1,6 @@
-package io.readstates.shard;
+package io.readstates.store;
+
+import io.readstates.domain.Badges;
 
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
@@ -11,12 +13,25 @@ import org.agrona.collections.LongHashSet;
  */
 public final class ChannelTable
 {
-    /** Guild id of a direct-message channel. */
-    public static final long DIRECT = 0;
+    /** Told of every change of a channel's last message or guild, with the values before it. */
+    @FunctionalInterface
+    public interface Listener
+    {
+        Listener NONE = (channelId, guildBefore, lastBefore) -> { };
+
+        void channelChanged(long channelId, long guildBefore, long lastMessageBefore);
+    }
 
     private final Long2LongHashMap lastMessage = new Long2LongHashMap(0);
-    private final Long2LongHashMap guild = new Long2LongHashMap(DIRECT);
+    private final Long2LongHashMap guild = new Long2LongHashMap(Badges.DIRECT_MESSAGES);
     private final LongHashSet dirty = new LongHashSet();
+    private Listener listener = Listener.NONE;
+
+    /** Sets who is told of changes; one listener at a time. */
+    public void listener(final Listener listener)
+    {
+        this.listener = listener;
+    }
 
     public boolean knows(final long channelId)
     {
@@ -29,7 +44,7 @@ public final class ChannelTable
         return lastMessage.get(channelId);
     }
 
-    /** @return the channel's guild, {@link #DIRECT} for direct messages or an unknown channel. */
+    /** @return the channel's guild, {@link Badges#DIRECT_MESSAGES} for direct messages or an unknown channel. */
     public long guildId(final long channelId)
     {
         return guild.get(channelId);
@@ -44,7 +59,8 @@ public final class ChannelTable
     {
         final boolean known = knows(channelId);
         final long last = lastMessage.get(channelId);
-        final boolean newer = Long.compareUnsigned(messageId, last) > 0;
+        final long guildBefore = guild.get(channelId);
+        final boolean newer = ReadStateRules.isAfter(messageId, last);
         if (newer || !known)
         {
             lastMessage.put(channelId, newer ? messageId : last);
@@ -52,7 +68,7 @@ public final class ChannelTable
         final boolean guildChanged = guild.get(channelId) != guildId;
         if (guildChanged)
         {
-            if (guildId == DIRECT)
+            if (guildId == Badges.DIRECT_MESSAGES)
             {
                 guild.remove(channelId);
             }
@@ -61,23 +77,33 @@ public final class ChannelTable
                 guild.put(channelId, guildId);
             }
         }
+        if (newer || guildChanged)
+        {
+            listener.channelChanged(channelId, guildBefore, last);
+        }
         return newer || guildChanged || !known;
     }
 
     /** Learns a channel from durable storage without regressing what messages already said. */
     public void loaded(final long channelId, final long guildId, final long lastMessageId)
     {
+        final long lastBefore = lastMessage.get(channelId);
+        final long guildBefore = guild.get(channelId);
         if (!knows(channelId))
         {
             lastMessage.put(channelId, lastMessageId);
-            if (guildId != DIRECT)
+            if (guildId != Badges.DIRECT_MESSAGES)
             {
                 guild.put(channelId, guildId);
             }
         }
-        else if (Long.compareUnsigned(lastMessageId, lastMessage.get(channelId)) > 0)
+        else if (ReadStateRules.isAfter(lastMessageId, lastBefore))
         {
             lastMessage.put(channelId, lastMessageId);
+        }
+        if (lastMessage.get(channelId) != lastBefore || guild.get(channelId) != guildBefore)
+        {
+            listener.channelChanged(channelId, guildBefore, lastBefore);
         }
     }
 

@@ -1,0 +1,64 @@
+package io.readstates.domain;
+
+/**
+ * A request that is refused, and why: a status (in HTTP's terms, since that is what most callers
+ * speak), a short machine-readable code, a message a person can act on, and how many seconds to wait
+ * before retrying (0: retrying will not help). Whatever is refused has changed nothing.
+ *
+ * <p>Refusals are expected answers, not bugs, so they capture no stack trace: building one costs no
+ * more than any other small object, and the fixed ones are shared instances.
+ */
+public final class Refusal extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+    /** What to wait before trying again after a refusal for want of something the service will have shortly. */
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    public static final Refusal REDIS_UNAVAILABLE = new Refusal(503, "redis_unavailable",
+        "the user's read states are not in memory and Redis cannot be reached to load them; retry shortly",
+        RETRY_AFTER_SECONDS);
+    public static final Refusal MEMORY_FULL = new Refusal(503, "memory_full",
+        "memory is full of changes not yet written to Redis; retry shortly", RETRY_AFTER_SECONDS);
+    public static final Refusal STOPPING = new Refusal(503, "stopping",
+        "the service is stopping; retry on another instance or shortly", RETRY_AFTER_SECONDS);
+
+    private final int status;
+    private final String code;
+    private final int retryAfterSeconds;
+
+    private Refusal(final int status, final String code, final String message, final int retryAfterSeconds)
+    {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A refusal that retrying will not cure. */
+    public static Refusal of(final int status, final String code, final String message)
+    {
+        return new Refusal(status, code, message, 0);
+    }
+
+    /** A 400: the request itself is wrong. */
+    public static Refusal badRequest(final String code, final String message)
+    {
+        return of(400, code, message);
+    }
+
+    public int status()
+    {
+        return status;
+    }
+
+    public String code()
+    {
+        return code;
+    }
+
+    /** @return seconds to wait before retrying, or 0 if retrying will not help. */
+    public int retryAfterSeconds()
+    {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,276 @@
+package io.readstates.gateway;
+
+import io.readstates.domain.Badges;
+import io.readstates.domain.ReadStateView;
+import io.readstates.domain.Refusal;
+import io.readstates.shard.Shard;
+import io.readstates.wire.Codec;
+import io.readstates.wire.Ids;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway on one event loop: the sockets this loop accepted, the protocol spoken on each, and a
+ * periodic sweep of their sessions (slow consumers, silence, pings). Everything here runs on this loop.
+ */
+public final class GatewayLoop
+{
+    /** How often the sessions of the loop are swept. */
+    private static final long SWEEP_INTERVAL_MS = 100;
+
+    private final Gateway gateway;
+    private final Vertx vertx;
+    private final Context context;
+    private final ArrayList<Session> sessions = new ArrayList<>();
+    private final long sweepTimer;
+
+    GatewayLoop(final Gateway gateway, final Vertx vertx)
+    {
+        this.gateway = gateway;
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
+    }
+
+    public void accept(final ServerWebSocket socket)
+    {
+        new Connection(socket).start();
+    }
+
+    /** Closes every session of this loop with 1001: the service is stopping. */
+    public void closeAll()
+    {
+        vertx.cancelTimer(sweepTimer);
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            sessions.get(i).close(CloseCodes.GOING_AWAY, "the service is stopping");
+        }
+    }
+
+    private void sweep()
+    {
+        final long now = System.currentTimeMillis();
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            sessions.get(i).sweep(now, gateway.slowConsumerTimeoutMs, gateway.idleTimeoutMs);
+        }
+    }
+
+    private void add(final Session session)
+    {
+        session.position = sessions.size();
+        sessions.add(session);
+    }
+
+    private void remove(final Session session)
+    {
+        if (session.position < 0)
+        {
+            return;
+        }
+        final Session last = sessions.remove(sessions.size() - 1);
+        if (last != session)
+        {
+            sessions.set(session.position, last);
+            last.position = session.position;
+        }
+        session.position = -1;
+    }
+
+    /** What the user's shard answers to an identify: a close code, or the snapshot to send. */
+    private record Opened(short refusal, String readyFrame, String badgesFrame)
+    {
+    }
+
+    /** One socket, and the protocol spoken on it. */
+    private final class Connection
+    {
+        private final ServerWebSocket socket;
+        private boolean identifying;
+        private Session session;
+        private long identifyTimer;
+
+        Connection(final ServerWebSocket socket)
+        {
+            this.socket = socket;
+        }
+
+        void start()
+        {
+            identifyTimer = vertx.setTimer(gateway.identifyTimeoutMs, id ->
+            {
+                if (session == null)
+                {
+                    socket.close(CloseCodes.IDENTIFY_TIMEOUT, "no identify in time");
+                }
+            });
+            socket.textMessageHandler(this::onText);
+            socket.binaryMessageHandler(b -> invalid("binary frames are not part of the protocol"));
+            socket.pongHandler(p -> heard());
+            socket.exceptionHandler(e -> socket.close());
+            socket.closeHandler(v ->
+            {
+                vertx.cancelTimer(identifyTimer);
+                if (session != null)
+                {
+                    forget(session);
+                }
+            });
+        }
+
+        private void heard()
+        {
+            if (session != null)
+            {
+                session.heard(System.currentTimeMillis());
+            }
+        }
+
+        private void onText(final String text)
+        {
+            heard();
+            if (text.length() > gateway.maxFrameBytes)
+            {
+                socket.close(CloseCodes.MESSAGE_TOO_BIG, "frames are limited to " + gateway.maxFrameBytes + " bytes");
+                return;
+            }
+            final JsonObject frame = Codec.decodeFrame(text);
+            if (frame == null)
+            {
+                invalid("a frame must be a JSON object");
+                return;
+            }
+            final Object op = frame.getValue("op");
+            if ("identify".equals(op) && session == null && !identifying)
+            {
+                identify(frame.getValue("token"));
+            }
+            else if (session == null)
+            {
+                invalid(identifying ? "wait for ready" : "the first frame must be identify");
+            }
+            else if ("ping".equals(op))
+            {
+                socket.writeTextMessage(Codec.PONG_FRAME);
+            }
+            else if ("ack".equals(op))
+            {
+                ack(frame);
+            }
+            else
+            {
+                invalid("unknown op");
+            }
+        }
+
+        private void identify(final Object token)
+        {
+            if (!(token instanceof String))
+            {
+                socket.close(CloseCodes.AUTHENTICATION_FAILED, "identify needs a token");
+                return;
+            }
+            identifying = true;
+            gateway.tokens.verify((String)token).onComplete(verified ->
+            {
+                if (verified.failed())
+                {
+                    socket.close(CloseCodes.AUTHENTICATION_FAILED, "the token is not valid");
+                    return;
+                }
+                open(verified.result());
+            });
+        }
+
+        /** Registers the session on the user's shard, which answers with the snapshot taken in the same step. */
+        private void open(final long userId)
+        {
+            final int shard = gateway.shards.indexOfUser(userId);
+            final ShardSessions ofShard = gateway.sessions.get(shard);
+            final Session candidate = new Session(userId, shard, socket, context, System.currentTimeMillis());
+            gateway.shards.get(shard).withUser(userId, readStates ->
+            {
+                final short refusal = ofShard.open(candidate, readStates);
+                if (refusal != 0)
+                {
+                    return new Opened(refusal, null, null);
+                }
+                final List<ReadStateView> states = readStates.readStates(userId);
+                final long[] channelLasts = new long[states.size()];
+                for (int i = 0; i < channelLasts.length; i++)
+                {
+                    channelLasts[i] = readStates.channelLastMessageId(states.get(i).channelId());
+                }
+                final Badges badges = readStates.badges(userId);
+                return new Opened((short)0, Codec.readyFrame(userId, states, channelLasts, badges), Codec.badgesFrame(badges));
+            }).onComplete(opened ->
+            {
+                identifying = false;
+                if (opened.failed())
+                {
+                    socket.close(CloseCodes.GOING_AWAY, opened.cause() instanceof Refusal ?
+                        "your read states cannot be loaded right now; reconnect shortly" : "internal error");
+                }
+                else if (opened.result().refusal() != 0)
+                {
+                    socket.close(opened.result().refusal(), "too many sessions");
+                }
+                else if (socket.isClosed())
+                {
+                    forget(candidate);
+                }
+                else
+                {
+                    vertx.cancelTimer(identifyTimer);
+                    session = candidate;
+                    add(candidate);
+                    candidate.start(opened.result().readyFrame(), opened.result().badgesFrame());
+                }
+            });
+        }
+
+        /** The socket closed: the session leaves this loop and its shard. */
+        private void forget(final Session closed)
+        {
+            remove(closed);
+            final ShardSessions ofShard = gateway.sessions.get(closed.shard);
+            gateway.shards.get(closed.shard).run(readStates ->
+            {
+                ofShard.close(closed, readStates);
+                return null;
+            });
+        }
+
+        private void ack(final JsonObject frame)
+        {
+            final long channelId;
+            final long messageId;
+            try
+            {
+                channelId = Ids.parse(frame.getValue("channelId"), "channelId");
+                messageId = Ids.parse(frame.getValue("messageId"), "messageId");
+            }
+            catch (final Refusal e)
+            {
+                invalid("ack needs channelId and messageId, ids from 1 to 18446744073709551615");
+                return;
+            }
+            final long userId = session.userId;
+            final Shard shard = gateway.shards.get(session.shard);
+            shard.withUser(userId, readStates -> readStates.ack(userId, channelId, messageId)).onFailure(e ->
+                socket.writeTextMessage(Codec.errorFrame(e instanceof Refusal ? (Refusal)e : INTERNAL)));
+        }
+
+        private void invalid(final String reason)
+        {
+            socket.close(CloseCodes.INVALID_FRAME, reason);
+        }
+    }
+
+    private static final Refusal INTERNAL = Refusal.of(500, "internal", "an internal error occurred");
+}

@@ -1,0 +1,104 @@
+package io.readstates.gateway;
+
+import io.readstates.domain.Badges;
+import io.readstates.domain.ReadStateView;
+import io.readstates.ops.ShardStats;
+import io.readstates.shard.ReadStates;
+import io.readstates.shard.ShardListener;
+import io.readstates.wire.Codec;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sessions of one shard's users, by user, touched only on the shard's event loop. As the shard's
+ * listener it turns each change into frames once and hands them to every session of the user, each
+ * of which writes them on its own socket's event loop.
+ */
+public final class ShardSessions implements ShardListener
+{
+    private final int maxPerUser;
+    private final int max;
+    private final ShardStats stats;
+    private final Long2ObjectHashMap<List<Session>> byUser = new Long2ObjectHashMap<>();
+    private int count;
+    private long pushes;
+
+    /**
+     * @param max the most sessions this shard holds: the server's limit divided over its shards
+     */
+    public ShardSessions(final int maxPerUser, final int max, final ShardStats stats)
+    {
+        this.maxPerUser = maxPerUser;
+        this.max = max;
+        this.stats = stats;
+    }
+
+    /**
+     * Registers a session of a resident user and makes the user watched, in one step on the shard's
+     * event loop, so that no change falls between the snapshot and the first update.
+     *
+     * @return 0 when registered, else the close code to refuse it with
+     */
+    short open(final Session session, final ReadStates readStates)
+    {
+        final List<Session> ofUser = byUser.get(session.userId);
+        if (count >= max || ofUser != null && ofUser.size() >= maxPerUser)
+        {
+            return CloseCodes.TOO_MANY_SESSIONS;
+        }
+        readStates.watch(session.userId);
+        byUser.computeIfAbsent(session.userId, u -> new ArrayList<>(2)).add(session);
+        stats.sessions = ++count;
+        return 0;
+    }
+
+    /** Forgets a session whose socket closed. */
+    void close(final Session session, final ReadStates readStates)
+    {
+        final List<Session> ofUser = byUser.get(session.userId);
+        if (ofUser == null || !ofUser.remove(session))
+        {
+            return;
+        }
+        if (ofUser.isEmpty())
+        {
+            byUser.remove(session.userId);
+        }
+        readStates.unwatch(session.userId);
+        stats.sessions = --count;
+    }
+
+    @Override
+    public void readStateChanged(final long userId, final long channelId, final ReadStateView state,
+        final long channelLastMessageId, final Badges badges)
+    {
+        final List<Session> ofUser = byUser.get(userId);
+        if (ofUser != null)
+        {
+            deliver(ofUser, channelId, state == null ? null : Codec.readStateFrame(state, channelLastMessageId),
+                Codec.badgesFrame(badges));
+        }
+    }
+
+    @Override
+    public void badgesChanged(final long userId, final Badges badges)
+    {
+        final List<Session> ofUser = byUser.get(userId);
+        if (ofUser != null)
+        {
+            deliver(ofUser, 0, null, Codec.badgesFrame(badges));
+        }
+    }
+
+    private void deliver(final List<Session> sessions, final long channelId, final String stateFrame, final String badgesFrame)
+    {
+        for (int i = 0; i < sessions.size(); i++)
+        {
+            sessions.get(i).deliver(channelId, stateFrame, badgesFrame);
+        }
+        pushes += sessions.size();
+        stats.pushes = pushes;
+    }
+}

@@ -1,0 +1,201 @@
+package io.readstates.shard;
+
+import io.readstates.domain.BadgeTally;
+import io.readstates.domain.Badges;
+import io.readstates.domain.ReadStateView;
+import io.readstates.domain.Refusal;
+import io.readstates.store.ChannelTable;
+import io.readstates.store.Outcome;
+import io.readstates.store.ReadState;
+import io.readstates.store.ReadStateRules;
+import io.readstates.store.ReadStateStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The read states of one shard's users, with the channels they are in: the domain operations of a
+ * shard, applied on its event loop to users that are resident. Tells its {@link ShardListener} what
+ * changed for watched users.
+ *
+ * <p>With {@code -Dreadstates.checkOwner=true} (the tests run with it) every operation checks that it
+ * runs on the thread that created this object, the shard's event loop.
+ */
+public final class ReadStates
+{
+    private static final boolean CHECK_OWNER = Boolean.getBoolean("readstates.checkOwner");
+
+    private final String name;
+    private final ReadStateStore store;
+    private final ChannelTable channels;
+    private final Watchers watchers;
+    private final ShardListener listener;
+    private final Thread owner = Thread.currentThread();
+    private final ReadState scratch = new ReadState();
+
+    ReadStates(final String name, final ReadStateStore store, final ChannelTable channels, final ShardListener listener)
+    {
+        this.name = name;
+        this.store = store;
+        this.channels = channels;
+        this.listener = listener;
+        this.watchers = new Watchers(channels);
+        channels.listener((channelId, guildBefore, lastBefore) ->
+            watchers.channelChanged(channelId, guildBefore, lastBefore, listener::badgesChanged));
+    }
+
+    ReadStateStore store()
+    {
+        checkOwner();
+        return store;
+    }
+
+    ChannelTable channels()
+    {
+        checkOwner();
+        return channels;
+    }
+
+    int watchedUsers()
+    {
+        return watchers.users();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Changes
+    // ---------------------------------------------------------------------------------------------
+
+    /** @return the read state after a plain ack. */
+    public ReadStateView ack(final long userId, final long channelId, final long messageId)
+    {
+        changed(store().ack(userId, channelId, messageId), userId, channelId);
+        return readState(userId, channelId);
+    }
+
+    /** @return the read state after a manual ack, which sets lastRead and mentions exactly. */
+    public ReadStateView manualAck(final long userId, final long channelId, final long messageId, final int mentionCount)
+    {
+        changed(store().manualAck(userId, channelId, messageId, mentionCount), userId, channelId);
+        return readState(userId, channelId);
+    }
+
+    public void mention(final long userId, final long channelId, final long messageId)
+    {
+        changed(store().mention(userId, channelId, messageId), userId, channelId);
+    }
+
+    public void delete(final long userId, final long channelId)
+    {
+        changed(store().delete(userId, channelId), userId, channelId);
+    }
+
+    /**
+     * Learns of a new message in a channel; the channel's home shard also records it for writing.
+     * Users are handled separately, on their own shards.
+     */
+    public void channelMessage(final long channelId, final long guildId, final long messageId, final boolean home)
+    {
+        if (channels().messageCreated(channelId, guildId, messageId) && home)
+        {
+            channels.markDirty(channelId);
+        }
+    }
+
+    /** Refuses a change that found no room; tells the listener of one made for a watched user. */
+    private void changed(final Outcome outcome, final long userId, final long channelId)
+    {
+        if (outcome == Outcome.FULL)
+        {
+            throw Refusal.MEMORY_FULL;
+        }
+        if (outcome == Outcome.NOT_RESIDENT)
+        {
+            throw new IllegalStateException(name + ": a user was used without being resident");
+        }
+        if (outcome == Outcome.CHANGED && watchers.isWatched(userId))
+        {
+            final boolean exists = store.get(userId, channelId, scratch);
+            watchers.readStateChanged(userId, channelId, exists, exists ? scratch.lastReadMessageId : 0,
+                exists ? scratch.mentionCount : 0);
+            listener.readStateChanged(userId, channelId, exists ? view(scratch) : null, channels.lastMessageId(channelId),
+                watchers.badges(userId));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Queries
+    // ---------------------------------------------------------------------------------------------
+
+    /** @return the read state, or null if the user has none on the channel. */
+    public ReadStateView readState(final long userId, final long channelId)
+    {
+        return store().get(userId, channelId, scratch) ? view(scratch) : null;
+    }
+
+    /** @return every read state of the user, in ascending unsigned channel id. */
+    public List<ReadStateView> readStates(final long userId)
+    {
+        final List<ReadStateView> states = new ArrayList<>();
+        store().forEach(userId, (channelId, lastRead, mentions, version) ->
+            states.add(new ReadStateView(channelId, lastRead, mentions, version)));
+        states.sort((a, b) -> Long.compareUnsigned(a.channelId(), b.channelId()));
+        return states;
+    }
+
+    /** @return the user's badges: kept counted for a watched user, counted from its read states otherwise. */
+    public Badges badges(final long userId)
+    {
+        final Badges watched = watchers.badges(userId);
+        return watched != null ? watched : countBadges(userId);
+    }
+
+    /** Counts a user's badges from its read states, walking all of them. */
+    Badges countBadges(final long userId)
+    {
+        final ChannelTable table = channels();
+        final BadgeTally tally = new BadgeTally();
+        store().forEach(userId, (channelId, lastRead, mentions, version) ->
+            tally.add(table.guildId(channelId), ReadStateRules.isAfter(table.lastMessageId(channelId), lastRead), mentions));
+        return tally.snapshot(userId);
+    }
+
+    /** @return the last message id of a channel, 0 if none is known. */
+    public long channelLastMessageId(final long channelId)
+    {
+        return channels().lastMessageId(channelId);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Watching
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * One more watcher of a resident user: from now on the listener is told of every change of its
+     * read states and badges, until {@link #unwatch}.
+     */
+    public void watch(final long userId)
+    {
+        watchers.watch(userId, store());
+    }
+
+    /** One watcher of the user fewer. */
+    public void unwatch(final long userId)
+    {
+        checkOwner();
+        watchers.unwatch(userId);
+    }
+
+    private void checkOwner()
+    {
+        if (CHECK_OWNER && Thread.currentThread() != owner)
+        {
+            throw new IllegalStateException(name + " touched from " + Thread.currentThread().getName() +
+                " instead of its own event loop");
+        }
+    }
+
+    private static ReadStateView view(final ReadState state)
+    {
+        return new ReadStateView(state.channelId, state.lastReadMessageId, state.mentionCount, state.version);
+    }
+}

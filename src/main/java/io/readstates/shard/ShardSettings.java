@@ -1,0 +1,36 @@
+package io.readstates.shard;
+
+import io.readstates.config.Settings;
+import io.readstates.store.ReadStateStore;
+import io.readstates.store.offheap.OffHeapReadStateStore;
+import io.readstates.store.onheap.OnHeapReadStateStore;
+
+/**
+ * What one shard needs to know, derived once from the service's settings.
+ *
+ * @param cacheBytes this shard's share of the cache
+ */
+public record ShardSettings(int index, String redisUrl, Settings.StoreKind store, long cacheBytes, long flushIntervalMs,
+    int flushBatchRecords, long shutdownTimeoutMs)
+{
+    /** Shard {@code index} of the service: the cache is split evenly over the shards. */
+    public static ShardSettings of(final Settings settings, final int index, final String redisUrl)
+    {
+        return new ShardSettings(index, redisUrl, settings.store, settings.cacheBytes / settings.shards,
+            settings.flushIntervalMs, settings.flushBatchRecords, settings.shutdownTimeoutMs);
+    }
+
+    /** A new, empty store of this shard's kind and size. */
+    ReadStateStore newStore()
+    {
+        return store == Settings.StoreKind.ONHEAP ?
+            OnHeapReadStateStore.withCapacityBytes(cacheBytes) :
+            OffHeapReadStateStore.withCapacityBytes(cacheBytes);
+    }
+
+    /** @return a name for logs and pools. */
+    String name()
+    {
+        return "shard " + index;
+    }
+}
