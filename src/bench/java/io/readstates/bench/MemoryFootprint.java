@@ -24,7 +24,7 @@ public final class MemoryFootprint
     public static void main(final String[] args)
     {
         final int records = BenchData.READ_STATES;
-        final int users = records / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER;
+        final int users = records / ReadStateStore.DEFAULT_RECORDS_PER_USER;
 
         final long heapBefore = usedHeapAfterGc();
         try (OffHeapReadStateStore store = new OffHeapReadStateStore(records, users))

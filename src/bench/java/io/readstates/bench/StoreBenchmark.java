@@ -55,12 +55,12 @@ public class StoreBenchmark
         {
             case "offheap":
                 readStates = new OffHeapReadStateStore(BenchData.READ_STATES,
-                    BenchData.READ_STATES / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER);
+                    BenchData.READ_STATES / ReadStateStore.DEFAULT_RECORDS_PER_USER);
                 BenchData.fill(readStates);
                 break;
             case "onheap":
                 readStates = new OnHeapReadStateStore(BenchData.READ_STATES,
-                    BenchData.READ_STATES / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER);
+                    BenchData.READ_STATES / ReadStateStore.DEFAULT_RECORDS_PER_USER);
                 BenchData.fill(readStates);
                 break;
             case "long2long":

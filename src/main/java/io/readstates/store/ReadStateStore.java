@@ -22,6 +22,9 @@ package io.readstates.store;
  */
 public interface ReadStateStore extends AutoCloseable
 {
+    /** Read states per user that a store sized from a byte budget plans for: one user slot per this many record slots. */
+    int DEFAULT_RECORDS_PER_USER = 4;
+
     /** @return true if the user's read states are in memory. Does not count as a use. */
     boolean isResident(long userId);
 

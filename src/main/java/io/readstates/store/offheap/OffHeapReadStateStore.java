@@ -31,8 +31,6 @@ public final class OffHeapReadStateStore implements ReadStateStore
     public static final int RECORD_BYTES = RecordTable.LENGTH;
     /** Bytes per user slot. */
     public static final int USER_BYTES = UserTable.LENGTH;
-    /** Records a user slot is reserved for by default; more users than that share the record slots. */
-    public static final int DEFAULT_RECORDS_PER_USER = 4;
 
     private static final double LOAD_FACTOR = 0.75;
 

@@ -7,7 +7,6 @@ import io.readstates.store.ReadState;
 import io.readstates.store.ReadStateRules;
 import io.readstates.store.ReadStateStore;
 import io.readstates.store.ReadStateVisitor;
-import io.readstates.store.offheap.OffHeapReadStateStore;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The baseline that {@link OffHeapReadStateStore} replaces: the same contract built from ordinary Java
+ * The baseline that the off-heap store replaces: the same contract built from ordinary Java
  * objects, a {@code HashMap} of record objects per user and a {@code LinkedHashMap} LRU of users. Every
  * record is several heap objects that the garbage collector must trace, and most operations box their
  * keys. It exists to be measured against, not to be deployed.
@@ -71,7 +70,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
             throw new IllegalArgumentException("capacity of " + capacityBytes + " bytes is out of range");
         }
         return new OnHeapReadStateStore((int)records,
-            (int)Math.max(1, records / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER));
+            (int)Math.max(1, records / ReadStateStore.DEFAULT_RECORDS_PER_USER));
     }
 
     public OnHeapReadStateStore(final int recordCapacity, final int userCapacity)

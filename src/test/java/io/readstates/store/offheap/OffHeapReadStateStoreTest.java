@@ -1,5 +1,6 @@
 package io.readstates.store.offheap;
 
+import io.readstates.store.ReadStateStore;
 import io.readstates.store.LoadedUser;
 import io.readstates.store.Outcome;
 import io.readstates.store.ReadState;
@@ -23,7 +24,7 @@ class OffHeapReadStateStoreTest
             assertTrue(store.memoryBytes() > budget * 95 / 100, "budget mostly used: " + store.memoryBytes());
             final double perRecord = (double)store.memoryBytes() / store.recordCapacity();
             assertTrue(perRecord <= 64, "bytes per read state: " + perRecord);
-            assertEquals(store.recordCapacity() / OffHeapReadStateStore.DEFAULT_RECORDS_PER_USER, store.userCapacity());
+            assertEquals(store.recordCapacity() / ReadStateStore.DEFAULT_RECORDS_PER_USER, store.userCapacity());
         }
     }
 
