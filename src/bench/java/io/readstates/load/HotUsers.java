@@ -1,6 +1,7 @@
 package io.readstates.load;
 
 import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisLayout;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.redis.client.Command;
@@ -18,7 +19,7 @@ import org.HdrHistogram.Histogram;
  */
 final class HotUsers
 {
-    private static final String PREFIX = "__keyspace@0__:rs:{";
+    private static final String KEYSPACE_EVENTS = "__keyspace@0__:";
 
     private final Options options;
 
@@ -44,7 +45,7 @@ final class HotUsers
         final Histogram lag = new Histogram(60_000_000L, 3);
         final RedisConnection subscriber = Redis.createClient(vertx, redisUrl).connect().toCompletionStage().toCompletableFuture().get();
         subscriber.handler(message -> onNotification(message, pendingSince, lag));
-        subscriber.send(Request.cmd(Command.PSUBSCRIBE).arg(PREFIX + "*")).toCompletionStage().toCompletableFuture().get();
+        subscriber.send(Request.cmd(Command.PSUBSCRIBE).arg(KEYSPACE_EVENTS + RedisLayout.userKeyPattern())).toCompletionStage().toCompletableFuture().get();
 
         final long[] acks = {0};
         final long start = System.nanoTime();
@@ -83,7 +84,7 @@ final class HotUsers
             return;
         }
         final String channel = message.get(2).toString();
-        final long userId = Long.parseUnsignedLong(channel.substring(PREFIX.length(), channel.length() - 1));
+        final long userId = RedisLayout.userOfKey(channel);
         final int user = (int)(userId - Workload.USER_BASE);
         if (user >= 0 && user < pendingSince.length && pendingSince[user] != 0)
         {
@@ -96,14 +97,15 @@ final class HotUsers
     {
         final String info = redis.send(Request.cmd(Command.INFO).arg("commandstats")).toCompletionStage().toCompletableFuture()
             .get().toString();
+        long calls = 0;
         for (final String line : info.split("\r?\n"))
         {
-            if (line.startsWith("cmdstat_eval:"))
+            if (line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha:"))
             {
                 final int from = line.indexOf("calls=") + 6;
-                return Long.parseLong(line.substring(from, line.indexOf(',', from)));
+                calls += Long.parseLong(line.substring(from, line.indexOf(',', from)));
             }
         }
-        return 0;
+        return calls;
     }
 }

@@ -37,6 +37,7 @@ final class Preload
         final Redis redis = RedisConnections.create(vertx, options.text("redis", "redis://127.0.0.1:6379"));
         final long started = System.nanoTime();
         final AtomicInteger next = new AtomicInteger();
+        redis.batch(RedisLayout.loadScripts()).toCompletionStage().toCompletableFuture().get();
         final List<Future<Void>> lanes = new ArrayList<>();
         for (int lane = 0; lane < IN_FLIGHT; lane++)
         {
@@ -47,8 +48,7 @@ final class Preload
         for (int c = 0; c < workload.channels; c++)
         {
             final long channelId = Workload.CHANNEL_BASE + c;
-            channels.add(Request.cmd(Command.HSET).arg(RedisLayout.channelKey(channelId))
-                .arg("last").arg(Long.toUnsignedString(Workload.MESSAGE_BASE)).arg("guild").arg(Workload.guildId(channelId)));
+            channels.add(RedisLayout.writeChannel(channelId, Workload.MESSAGE_BASE, Workload.guildId(channelId)));
             if (channels.size() == BATCH || c == workload.channels - 1)
             {
                 redis.batch(new ArrayList<>(channels)).toCompletionStage().toCompletableFuture().get();
@@ -79,12 +79,12 @@ final class Preload
         final List<Request> batch = new ArrayList<>(BATCH);
         for (int u = from; u < Math.min(from + BATCH, workload.users()); u++)
         {
-            final Request hset = Request.cmd(Command.HSET).arg(RedisLayout.userKey(Workload.userId(u)));
+            final Request write = RedisLayout.writeReadStates(Workload.userId(u));
             for (int k = 0; k < workload.channelsPerUser; k++)
             {
-                hset.arg(Long.toUnsignedString(workload.channelId(u, k))).arg(RedisLayout.encode(Workload.MESSAGE_BASE, 0, 1));
+                RedisLayout.addReadState(write, workload.channelId(u, k), Workload.MESSAGE_BASE, 0, 1, false);
             }
-            batch.add(hset);
+            batch.add(write);
         }
         redis.batch(batch).onComplete(ar ->
         {

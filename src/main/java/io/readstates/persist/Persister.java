@@ -1,13 +1,11 @@
 package io.readstates.persist;
 
 import io.readstates.store.ChannelTable;
-import io.readstates.wire.Ids;
 import io.readstates.store.DirtyRecordVisitor;
 import io.readstates.store.ReadStateStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import org.agrona.collections.LongHashSet;
@@ -64,6 +62,8 @@ public final class Persister
     private int consecutiveFailures;
     private long nextAttemptAt;
     private boolean reachable = true;
+    /** Whether Redis is known to hold the write scripts, so that batches may call them by digest. */
+    private boolean scriptsLoaded;
     private Promise<Void> drained;
 
     private long batches;
@@ -181,7 +181,7 @@ public final class Persister
     private List<Request> collect()
     {
         sent = 0;
-        builder.start();
+        builder.start(scriptsLoaded ? List.of() : RedisLayout.loadScripts());
         store.collectDirty(batchRecords, builder);
         final List<Request> batch = builder.finish();
 
@@ -192,10 +192,7 @@ public final class Persister
         {
             final long channelId = it.nextValue();
             sentChannelIds[sentChannelCount++] = channelId;
-            batch.add(Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_CHANNEL).arg(1)
-                .arg(RedisLayout.channelKey(channelId))
-                .arg(Ids.format(channels.lastMessageId(channelId)))
-                .arg(Ids.format(channels.guildId(channelId))));
+            batch.add(RedisLayout.writeChannel(channelId, channels.lastMessageId(channelId), channels.guildId(channelId)));
         }
         for (int i = 0; i < sentChannelCount; i++)
         {
@@ -211,6 +208,7 @@ public final class Persister
         {
             s.markClean(sentUsers[i], sentChannels[i], sentVersions[i]);
         }
+        scriptsLoaded = true;
         batches++;
         recordsWritten += sent;
         observer.confirmed(sent, System.nanoTime() - collectedAt);
@@ -231,6 +229,8 @@ public final class Persister
         {
             channels.markDirty(sentChannelIds[i]);
         }
+        // Redis may have restarted without the scripts (NOSCRIPT) or with them: the next batch loads them first.
+        scriptsLoaded = false;
         failures++;
         consecutiveFailures++;
         final long backoff = Math.min(MAX_BACKOFF_MS, intervalMs << Math.min(consecutiveFailures, 16));
@@ -250,9 +250,10 @@ public final class Persister
         private Request current;
         private long currentUser;
 
-        void start()
+        /** @param first requests that go before the writes, in the same pipeline */
+        void start(final List<Request> first)
         {
-            requests = new ArrayList<>();
+            requests = new ArrayList<>(first);
             current = null;
         }
 
@@ -262,13 +263,11 @@ public final class Persister
         {
             if (current == null || currentUser != userId)
             {
-                current = Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_READ_STATES).arg(1).arg(RedisLayout.userKey(userId));
+                current = RedisLayout.writeReadStates(userId);
                 currentUser = userId;
                 requests.add(current);
             }
-            current.arg(Ids.format(channelId))
-                .arg(deleted ? "" : RedisLayout.encode(lastReadMessageId, mentionCount, version))
-                .arg(version);
+            RedisLayout.addReadState(current, channelId, lastReadMessageId, mentionCount, version, deleted);
             sentUsers[sent] = userId;
             sentChannels[sent] = channelId;
             sentVersions[sent] = version;

@@ -1,9 +1,20 @@
 package io.readstates.persist;
 
+import io.readstates.domain.Badges;
 import io.readstates.wire.Ids;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
- * How read states and channels are laid out in Redis.
+ * Everything the service knows of how its data is laid out in Redis: keys, fields, value formats and
+ * the scripts that write them. Nothing else spells a key or a field; it asks here for the request.
  *
  * <ul>
  * <li>{@code rs:{<userId>}}: a hash per user; field = channel id, value = {@code lastRead:mentions:version},
@@ -14,14 +25,21 @@ import io.readstates.wire.Ids;
  *
  * Writes go through Lua scripts so that Redis never takes an older version of a record over a newer
  * one, nor moves a channel's last message id backwards, whatever order writes and retries arrive in.
+ * The scripts are loaded once ({@link #loadScripts}) and then sent by their SHA1 digest; a Redis that
+ * lost them (restarted, flushed) answers NOSCRIPT ({@link #isNoScript}), and they are loaded again.
  */
 public final class RedisLayout
 {
+    private static final String USER_PREFIX = "rs:{";
+    private static final String CHANNEL_PREFIX = "ch:{";
+    private static final String LAST_FIELD = "last";
+    private static final String GUILD_FIELD = "guild";
+
     /**
      * KEYS[1] = a user's hash; ARGV = repeated (channel id, value or "" to delete, version). A value is
      * written only if its version is at least the stored one (equal: a retry of the same write).
      */
-    static final String WRITE_READ_STATES =
+    static final Script WRITE_READ_STATES = new Script(
         "local applied = 0\n" +
         "for i = 1, #ARGV, 3 do\n" +
         "  local current = redis.call('HGET', KEYS[1], ARGV[i])\n" +
@@ -31,33 +49,86 @@ public final class RedisLayout
         "    applied = applied + 1\n" +
         "  end\n" +
         "end\n" +
-        "return applied\n";
+        "return applied\n");
 
     /**
      * KEYS[1] = a channel's hash; ARGV[1] = last message id, ARGV[2] = guild id. Ids are compared as
      * decimal strings (length, then digits) because Lua numbers cannot hold 64 bits exactly.
      */
-    static final String WRITE_CHANNEL =
-        "local current = redis.call('HGET', KEYS[1], 'last')\n" +
+    static final Script WRITE_CHANNEL = new Script(
+        "local current = redis.call('HGET', KEYS[1], '" + LAST_FIELD + "')\n" +
         "local m = ARGV[1]\n" +
         "if (not current) or #m > #current or (#m == #current and m > current) then\n" +
-        "  redis.call('HSET', KEYS[1], 'last', m)\n" +
+        "  redis.call('HSET', KEYS[1], '" + LAST_FIELD + "', m)\n" +
         "end\n" +
-        "redis.call('HSET', KEYS[1], 'guild', ARGV[2])\n" +
-        "return 1\n";
+        "redis.call('HSET', KEYS[1], '" + GUILD_FIELD + "', ARGV[2])\n" +
+        "return 1\n");
 
     private RedisLayout()
     {
     }
 
+    /** A Lua script, sent by its digest once Redis holds it. */
+    static final class Script
+    {
+        private final String source;
+        private final String sha;
+
+        Script(final String source)
+        {
+            this.source = source;
+            this.sha = sha1(source);
+        }
+
+        /** @return an EVALSHA of the script on one key; the caller adds the arguments. */
+        Request call(final String key)
+        {
+            return Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(key);
+        }
+
+        Request load()
+        {
+            return Request.cmd(Command.SCRIPT).arg("LOAD").arg(source);
+        }
+
+        private static String sha1(final String text)
+        {
+            try
+            {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            }
+            catch (final NoSuchAlgorithmException e)
+            {
+                throw new IllegalStateException("every JVM has SHA-1", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Keys and values
+    // ---------------------------------------------------------------------------------------------
+
     public static String userKey(final long userId)
     {
-        return "rs:{" + Ids.format(userId) + "}";
+        return USER_PREFIX + Ids.format(userId) + "}";
     }
 
     public static String channelKey(final long channelId)
     {
-        return "ch:{" + Ids.format(channelId) + "}";
+        return CHANNEL_PREFIX + Ids.format(channelId) + "}";
+    }
+
+    /** @return a pattern that matches every user's key, for SCAN or keyspace notifications. */
+    public static String userKeyPattern()
+    {
+        return USER_PREFIX + "*";
+    }
+
+    /** @return the user whose key ends {@code text}, such as a keyspace notification's channel name. */
+    public static long userOfKey(final String text)
+    {
+        final int from = text.lastIndexOf(USER_PREFIX) + USER_PREFIX.length();
+        return Ids.parseDecimal(text.substring(from, text.length() - 1), "a user key");
     }
 
     public static String encode(final long lastReadMessageId, final int mentionCount, final long version)
@@ -85,5 +156,70 @@ public final class RedisLayout
             Long.parseUnsignedLong(value.substring(0, first)),
             Integer.parseInt(value.substring(first + 1, second)),
             Long.parseLong(value.substring(second + 1)));
+    }
+
+    /** A stored channel. */
+    public record StoredChannel(long lastMessageId, long guildId)
+    {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Requests
+    // ---------------------------------------------------------------------------------------------
+
+    /** The requests that load every script; send them before the first write and after a NOSCRIPT. */
+    public static List<Request> loadScripts()
+    {
+        return List.of(WRITE_READ_STATES.load(), WRITE_CHANNEL.load());
+    }
+
+    /** @return true if a failure says Redis does not hold a script any more. */
+    public static boolean isNoScript(final Throwable failure)
+    {
+        return failure != null && failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
+    }
+
+    /** All of a user's read states: answered with field, value pairs (RESP2), see {@link #decode}. */
+    public static Request readUser(final long userId)
+    {
+        return Request.cmd(Command.HGETALL).arg(userKey(userId));
+    }
+
+    /** A channel's last message and guild; see {@link #decodeChannel}. */
+    public static Request readChannel(final long channelId)
+    {
+        return Request.cmd(Command.HMGET).arg(channelKey(channelId)).arg(LAST_FIELD).arg(GUILD_FIELD);
+    }
+
+    /** @return the channel answered to {@link #readChannel}, or null if Redis has none. */
+    public static StoredChannel decodeChannel(final Response fields)
+    {
+        final Response last = fields.get(0);
+        final Response guild = fields.get(1);
+        if (last == null)
+        {
+            return null;
+        }
+        return new StoredChannel(Long.parseUnsignedLong(last.toString()),
+            guild == null ? Badges.DIRECT_MESSAGES : Long.parseUnsignedLong(guild.toString()));
+    }
+
+    /** A versioned write of some of a user's read states; add each with {@link #addReadState}. */
+    public static Request writeReadStates(final long userId)
+    {
+        return WRITE_READ_STATES.call(userKey(userId));
+    }
+
+    /** Adds one read state, or its deletion, to a {@link #writeReadStates} request. */
+    public static void addReadState(final Request write, final long channelId, final long lastReadMessageId,
+        final int mentionCount, final long version, final boolean deleted)
+    {
+        write.arg(Ids.format(channelId)).arg(deleted ? "" : encode(lastReadMessageId, mentionCount, version)).arg(version);
+    }
+
+    /** A write of a channel that never moves its last message id backwards. */
+    public static Request writeChannel(final long channelId, final long lastMessageId, final long guildId)
+    {
+        return WRITE_CHANNEL.call(channelKey(channelId)).arg(Ids.format(lastMessageId)).arg(Ids.format(guildId));
     }
 }

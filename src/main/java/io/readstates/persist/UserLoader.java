@@ -1,11 +1,9 @@
 package io.readstates.persist;
 
-import io.readstates.domain.Badges;
 import io.readstates.store.ChannelTable;
 import io.readstates.wire.Ids;
 import io.readstates.store.LoadedUser;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -31,7 +29,7 @@ public final class UserLoader
 
     public Future<LoadedUser> load(final long userId)
     {
-        return redis.send(Request.cmd(Command.HGETALL).arg(RedisLayout.userKey(userId))).compose(hash ->
+        return redis.send(RedisLayout.readUser(userId)).compose(hash ->
         {
             final LoadedUser user = new LoadedUser();
             forEachField(hash, (field, value) ->
@@ -53,7 +51,7 @@ public final class UserLoader
             if (!channels.knows(channelId))
             {
                 ids.add(channelId);
-                requests.add(Request.cmd(Command.HMGET).arg(RedisLayout.channelKey(channelId)).arg("last").arg("guild"));
+                requests.add(RedisLayout.readChannel(channelId));
             }
         }
         if (requests.isEmpty())
@@ -64,13 +62,10 @@ public final class UserLoader
         {
             for (int i = 0; i < responses.size(); i++)
             {
-                final Response fields = responses.get(i);
-                final Response last = fields.get(0);
-                final Response guild = fields.get(1);
-                if (last != null)
+                final RedisLayout.StoredChannel channel = RedisLayout.decodeChannel(responses.get(i));
+                if (channel != null)
                 {
-                    channels.loaded(ids.get(i), guild == null ? Badges.DIRECT_MESSAGES : Long.parseUnsignedLong(guild.toString()),
-                        Long.parseUnsignedLong(last.toString()));
+                    channels.loaded(ids.get(i), channel.guildId(), channel.lastMessageId());
                 }
             }
             return null;

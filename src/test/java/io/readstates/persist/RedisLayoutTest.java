@@ -5,12 +5,15 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Redis encoding and the scripts that keep Redis from going back in time. */
 class RedisLayoutTest
@@ -29,9 +32,32 @@ class RedisLayoutTest
         redis.close();
     }
 
-    private static void write(final String key, final String channel, final String value, final long version) throws Exception
+    @BeforeEach
+    void loadScripts() throws Exception
     {
-        redis.send(Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_READ_STATES).arg(1).arg(key).arg(channel).arg(value).arg(version));
+        for (final Request load : RedisLayout.loadScripts())
+        {
+            redis.send(load);
+        }
+    }
+
+    private static void write(final long userId, final long channel, final long lastRead, final long version) throws Exception
+    {
+        final Request write = RedisLayout.writeReadStates(userId);
+        RedisLayout.addReadState(write, channel, lastRead, 0, version, false);
+        redis.send(write);
+    }
+
+    private static void delete(final long userId, final long channel, final long version) throws Exception
+    {
+        final Request write = RedisLayout.writeReadStates(userId);
+        RedisLayout.addReadState(write, channel, 0, 0, version, true);
+        redis.send(write);
+    }
+
+    private static Map<String, String> readStatesOf(final long userId) throws Exception
+    {
+        return redis.hash(RedisLayout.userKey(userId));
     }
 
     @Test
@@ -49,31 +75,49 @@ class RedisLayoutTest
     @Test
     void shouldNeverLetAnOlderVersionOverwriteANewerOne() throws Exception
     {
-        write("rs:{1}", "10", RedisLayout.encode(500, 0, 5), 5);
-        write("rs:{1}", "10", RedisLayout.encode(400, 3, 3), 3);
-        assertEquals(Map.of("10", "500:0:5"), redis.hash("rs:{1}"));
-        write("rs:{1}", "10", RedisLayout.encode(500, 0, 5), 5);
-        write("rs:{1}", "10", RedisLayout.encode(300, 1, 6), 6);
-        assertEquals(Map.of("10", "300:1:6"), redis.hash("rs:{1}"), "a newer manual ack may move backwards");
+        write(1, 10, 500, 5);
+        write(1, 10, 400, 3);
+        assertEquals(Map.of("10", RedisLayout.encode(500, 0, 5)), readStatesOf(1));
+        write(1, 10, 500, 5);
+        write(1, 10, 300, 6);
+        assertEquals(Map.of("10", RedisLayout.encode(300, 0, 6)), readStatesOf(1), "a newer manual ack may move backwards");
     }
 
     @Test
     void shouldDeleteOnlyWithAVersionNotOlderThanTheStoredOne() throws Exception
     {
-        write("rs:{2}", "10", RedisLayout.encode(500, 0, 5), 5);
-        write("rs:{2}", "10", "", 4);
-        assertEquals(Map.of("10", "500:0:5"), redis.hash("rs:{2}"));
-        write("rs:{2}", "10", "", 6);
-        assertEquals(Map.of(), redis.hash("rs:{2}"));
+        write(2, 10, 500, 5);
+        delete(2, 10, 4);
+        assertEquals(Map.of("10", RedisLayout.encode(500, 0, 5)), readStatesOf(2));
+        delete(2, 10, 6);
+        assertEquals(Map.of(), readStatesOf(2));
     }
 
     @Test
     void shouldNeverMoveAChannelsLastMessageBackwards() throws Exception
     {
-        for (final String last : new String[] {"99", "18446744073709551615", "100", "9"})
+        for (final long last : new long[] {99, -1L, 100, 9})
         {
-            redis.send(Request.cmd(Command.EVAL).arg(RedisLayout.WRITE_CHANNEL).arg(1).arg("ch:{3}").arg(last).arg("7"));
+            redis.send(RedisLayout.writeChannel(3, last, 7));
         }
-        assertEquals(Map.of("last", "18446744073709551615", "guild", "7"), redis.hash("ch:{3}"));
+        assertEquals(new RedisLayout.StoredChannel(-1L, 7), RedisLayout.decodeChannel(redis.send(RedisLayout.readChannel(3))));
+        assertNull(RedisLayout.decodeChannel(redis.send(RedisLayout.readChannel(4))), "a channel Redis has never seen");
+    }
+
+    @Test
+    void shouldCallScriptsByDigestAndSayWhenRedisLostThem() throws Exception
+    {
+        redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
+        final Exception lost = assertThrows(Exception.class, () -> write(5, 10, 500, 1));
+        assertTrue(RedisLayout.isNoScript(lost.getCause() != null ? lost.getCause() : lost), lost.toString());
+        loadScripts();
+        write(5, 10, 500, 1);
+        assertEquals(Map.of("10", RedisLayout.encode(500, 0, 1)), readStatesOf(5));
+    }
+
+    @Test
+    void shouldFindTheUserOfAKey()
+    {
+        assertEquals(-1L, RedisLayout.userOfKey("__keyspace@0__:" + RedisLayout.userKey(-1L)));
     }
 }

@@ -95,7 +95,7 @@ class RedisOutageTest
         for (final Map.Entry<String, Long> e : acked.entrySet())
         {
             final String[] key = e.getKey().split("/");
-            final String stored = redis.hash("rs:{" + key[0] + "}").get(key[1]);
+            final String stored = redis.hash(RedisLayout.userKey(Long.parseUnsignedLong(key[0]))).get(key[1]);
             if (stored == null || RedisLayout.decode(stored).lastReadMessageId() < e.getValue())
             {
                 missing++;

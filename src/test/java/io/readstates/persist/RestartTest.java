@@ -40,7 +40,7 @@ class RestartTest
                 assertEquals(204, api.delete("/v1/users/12/channels/400/read-state").status());
                 post(api, "/v1/messages", "{\"channelId\":\"100\",\"messageId\":\"1001\",\"authorId\":\"13\",\"guildId\":\"9\",\"mentions\":[\"12\"]}");
                 snapshot(api, before);
-                assertEquals(0, redis.hash("rs:{11}").size(), "nothing was flushed yet, so the shutdown must do it");
+                assertEquals(0, redis.hash(RedisLayout.userKey(11)).size(), "nothing was flushed yet, so the shutdown must do it");
                 assertEquals(143, first.terminate(), "exit status of a JVM stopped by SIGTERM");
                 assertTrue(first.output().contains("stopped; every change was written"), first.output());
             }
