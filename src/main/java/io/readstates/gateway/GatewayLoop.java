@@ -57,8 +57,25 @@ public final class GatewayLoop
         final long now = System.currentTimeMillis();
         for (int i = sessions.size() - 1; i >= 0; i--)
         {
-            sessions.get(i).sweep(now, gateway.slowConsumerTimeoutMs, gateway.idleTimeoutMs);
+            final Session session = sessions.get(i);
+            if (session.sweep(now, gateway.slowConsumerTimeoutMs, gateway.idleTimeoutMs))
+            {
+                // Without waiting for the client to complete the close, which one that stopped reading never does.
+                forget(session);
+            }
         }
+    }
+
+    /** The session is closed: it leaves this loop and its shard; forgetting it again changes nothing. */
+    private void forget(final Session session)
+    {
+        remove(session);
+        final ShardSessions ofShard = gateway.sessions.get(session.shard);
+        gateway.shards.get(session.shard).run(readStates ->
+        {
+            ofShard.close(session, readStates);
+            return null;
+        });
     }
 
     private void add(final Session session)
@@ -231,18 +248,6 @@ public final class GatewayLoop
                     add(candidate);
                     candidate.start(opened.result().readyFrame(), opened.result().badgesFrame());
                 }
-            });
-        }
-
-        /** The socket closed: the session leaves this loop and its shard. */
-        private void forget(final Session closed)
-        {
-            remove(closed);
-            final ShardSessions ofShard = gateway.sessions.get(closed.shard);
-            gateway.shards.get(closed.shard).run(readStates ->
-            {
-                ofShard.close(closed, readStates);
-                return null;
             });
         }
 

@@ -89,7 +89,7 @@ final class Session
     /** Writes what is pending while the socket takes it; notes when the client fell behind. */
     private void flush(final long now)
     {
-        if (!started || closed)
+        if (!started || isClosed())
         {
             return;
         }
@@ -123,12 +123,14 @@ final class Session
      * is seen with nothing pending or with room in its socket; one that drains a little now and then but
      * is found full every time stays behind. Closes the session when it stayed behind or silent too
      * long, and pings a quiet one.
+     *
+     * @return true if the session is closed, by this sweep or before
      */
-    void sweep(final long now, final long slowConsumerTimeoutMs, final long idleTimeoutMs)
+    boolean sweep(final long now, final long slowConsumerTimeoutMs, final long idleTimeoutMs)
     {
-        if (closed)
+        if (isClosed())
         {
-            return;
+            return true;
         }
         if (!hasPending() || !socket.writeQueueFull())
         {
@@ -146,6 +148,13 @@ final class Session
         {
             socket.writePing(Buffer.buffer());
         }
+        return closed;
+    }
+
+    /** Closed by us, or closing or closed by the client: nothing more may be written. */
+    private boolean isClosed()
+    {
+        return closed || socket.isClosed();
     }
 
     void close(final short code, final String reason)

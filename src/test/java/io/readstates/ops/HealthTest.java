@@ -1,6 +1,7 @@
 package io.readstates.ops;
 
 import io.readstates.support.Api;
+import io.readstates.support.Await;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -10,20 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Readiness follows Redis; liveness does not; neither needs a token nor says anything about users. */
 class HealthTest
 {
-    private static void awaitStatus(final Api api, final String path, final int status) throws InterruptedException
+    private static void awaitStatus(final Api api, final String path, final int status)
     {
-        final long deadline = System.currentTimeMillis() + 10_000;
-        int last = -1;
-        while (System.currentTimeMillis() < deadline)
-        {
-            last = api.get(path).status();
-            if (last == status)
-            {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals(status, last, path);
+        Await.until(path + " answering " + status, 10_000, () -> api.get(path).status() == status);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package io.readstates.ops;
 
 import io.readstates.support.Api;
+import io.readstates.support.Await;
+import io.readstates.support.Scrape;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /metrics after some traffic: the named series are there, with values that agree with the traffic. */
@@ -16,15 +16,8 @@ class MetricsTest
 {
     private static double sum(final String scrape, final String series)
     {
-        final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape);
-        double total = 0;
-        boolean found = false;
-        while (m.find())
-        {
-            total += Double.parseDouble(m.group(1));
-            found = true;
-        }
-        assertTrue(found, "no series " + series);
+        final double total = Scrape.sum(scrape, series);
+        assertFalse(Double.isNaN(total), "no series " + series);
         return total;
     }
 
@@ -44,20 +37,9 @@ class MetricsTest
             assertEquals(401, api.withToken(null).get("/metrics").status(), "metrics need the internal token");
 
             System.gc(); // the service runs in this JVM: make sure there is a collection to report
-            String scrape = "";
-            final long deadline = System.currentTimeMillis() + 5_000;
-            while (System.currentTimeMillis() < deadline)
-            {
-                final Api.Reply reply = api.get("/metrics");
-                assertEquals(200, reply.status());
-                scrape = reply.body();
-                if (scrape.contains("readstates_records") && sum(scrape, "readstates_records") == 60 &&
-                    sum(scrape, "readstates_dirty_records") == 0 && scrape.contains("jvm_gc_pause_seconds"))
-                {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            final String scrape = Await.value("every change written and a GC pause reported", 5_000,
+                () -> api.get("/metrics").body(), body -> Scrape.sum(body, "readstates_records") == 60 &&
+                    Scrape.sum(body, "readstates_dirty_records") == 0 && body.contains("jvm_gc_pause_seconds"));
             assertEquals(60, sum(scrape, "readstates_records"), "one record per read state written");
             assertEquals(20, sum(scrape, "readstates_resident_users"));
             assertEquals(0, sum(scrape, "readstates_dirty_records"), "all written to Redis");

@@ -2,6 +2,7 @@ package io.readstates.persist;
 
 import io.readstates.store.offheap.OffHeapReadStateStore;
 import io.readstates.support.Api;
+import io.readstates.support.Await;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;
 import io.vertx.core.json.JsonArray;
@@ -69,19 +70,18 @@ class EvictionTest
     }
 
     /** Memory full of unwritten changes is a 503 to retry, never a lost write. */
-    private static Api.Reply retryWhileFull(final java.util.function.Supplier<Api.Reply> request) throws InterruptedException
+    private static Api.Reply retryWhileFull(final java.util.function.Supplier<Api.Reply> request)
     {
-        for (int attempt = 0; attempt < 200; attempt++)
+        final Api.Reply reply = Await.value("room for the change", 10_000, request, r ->
         {
-            final Api.Reply reply = request.get();
-            if (reply.status() != 503)
+            if (r.status() == 503)
             {
-                assertEquals(200, reply.status(), reply::toString);
-                return reply;
+                assertEquals("memory_full", r.json().getString("error"), r::toString);
+                return false;
             }
-            assertEquals("memory_full", reply.json().getString("error"), reply::toString);
-            Thread.sleep(20);
-        }
-        throw new AssertionError("still refused after 200 attempts");
+            return true;
+        });
+        assertEquals(200, reply.status(), reply::toString);
+        return reply;
     }
 }

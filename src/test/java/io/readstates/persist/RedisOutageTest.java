@@ -1,6 +1,7 @@
 package io.readstates.persist;
 
 import io.readstates.support.Api;
+import io.readstates.support.Await;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -56,11 +57,11 @@ class RedisOutageTest
                 }
             });
             writer.start();
-            Thread.sleep(1_000);
+            Await.until("acks being accepted", 10_000, () -> accepted.get() > 100);
 
             redis.stop();
             down.set(true);
-            Thread.sleep(1_000);
+            Await.until("acks being accepted with Redis down", 10_000, () -> acceptedWhileDown.get() > 100);
             final Api.Reply resident = api.get("/v1/users/1/read-states");
             assertEquals(200, resident.status(), "a resident user is answered from memory: " + resident);
             final Api.Reply missing = api.get("/v1/users/999999/read-states");
@@ -69,33 +70,26 @@ class RedisOutageTest
             assertEquals("1", missing.retryAfter());
             final Api.Reply missingBadges = api.get("/v1/users/999999/badges");
             assertEquals(503, missingBadges.status(), missingBadges::toString);
-            Thread.sleep(2_000);
             down.set(false);
             redis.start();
-
-            Thread.sleep(1_000);
+            final long acceptedBeforeRestart = accepted.get();
+            Await.until("acks being accepted with Redis back", 10_000, () -> accepted.get() > acceptedBeforeRestart + 100);
             running.set(false);
             writer.join();
             assertTrue(acceptedWhileDown.get() > 100, "acks kept being accepted during the outage: " + acceptedWhileDown);
 
-            final long deadline = System.currentTimeMillis() + 20_000;
-            int missingAcks = Integer.MAX_VALUE;
-            while (missingAcks > 0 && System.currentTimeMillis() < deadline)
-            {
-                missingAcks = countMissing(redis, acked);
-                Thread.sleep(100);
-            }
-            assertEquals(0, missingAcks, "acknowledged acks not in Redis, out of " + accepted.get());
+            Await.value("every acknowledged ack in Redis, out of " + accepted.get(), 20_000,
+                () -> countMissing(redis, acked), count -> count == 0);
         }
     }
 
-    private static int countMissing(final TestRedis redis, final Map<String, Long> acked) throws Exception
+    private static int countMissing(final TestRedis redis, final Map<String, Long> acked)
     {
         int missing = 0;
         for (final Map.Entry<String, Long> e : acked.entrySet())
         {
             final String[] key = e.getKey().split("/");
-            final String stored = redis.hash(RedisLayout.userKey(Long.parseUnsignedLong(key[0]))).get(key[1]);
+            final String stored = redis.hashOrFail(RedisLayout.userKey(Long.parseUnsignedLong(key[0]))).get(key[1]);
             if (stored == null || RedisLayout.decode(stored).lastReadMessageId() < e.getValue())
             {
                 missing++;

@@ -41,32 +41,42 @@ public final class ServiceProcess implements AutoCloseable
         return service;
     }
 
-    private void awaitServing() throws Exception
+    private void awaitServing()
     {
         final Api api = api();
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline)
+        Await.until("the service to answer on port " + port, 30_000, () ->
         {
             if (!process.isAlive())
             {
-                throw new IllegalStateException("the service exited: " + output());
+                throw new IllegalStateException("the service exited: " + outputOrNothing());
             }
             try
             {
                 api.get("/v1/users/1/badges");
-                return;
+                return true;
             }
             catch (final IllegalStateException notYet)
             {
-                Thread.sleep(100);
+                return false;
             }
-        }
-        throw new IllegalStateException("the service did not start: " + output());
+        });
     }
 
     public Api api()
     {
         return new Api(port, RunningService.TOKEN);
+    }
+
+    private String outputOrNothing()
+    {
+        try
+        {
+            return output();
+        }
+        catch (final IOException e)
+        {
+            return "(its output could not be read: " + e + ")";
+        }
     }
 
     public String output() throws IOException

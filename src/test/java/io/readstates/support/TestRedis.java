@@ -62,6 +62,19 @@ public final class TestRedis implements AutoCloseable
         return fields;
     }
 
+    /** {@link #hash}, for where a checked exception cannot go, such as an {@link Await} probe. */
+    public Map<String, String> hashOrFail(final String key)
+    {
+        try
+        {
+            return hash(key);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("reading " + key + " from Redis failed", e);
+        }
+    }
+
     public Response send(final Request request) throws Exception
     {
         if (client == null)
