@@ -3,19 +3,14 @@ package io.readstates.gateway;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import org.agrona.collections.Long2ObjectHashMap;
-
-import java.util.Iterator;
 
 /**
  * One identified WebSocket client of one user. Everything here belongs to the event loop that owns the
  * socket: the user's shard produces what the client is due on its own event loop and hands it over
  * with {@link #deliver}, and only this loop ever touches the socket.
  *
- * <p>What is waiting to be written is coalesced: only the latest read state of each channel and the
- * latest badges are kept, so a client that reads slowly costs at most one entry per channel of its
- * user. A client that stays unable to take more for longer than the slow-consumer timeout is closed
- * with {@link CloseCodes#SLOW_CONSUMER}.
+ * <p>What is waiting to be written waits in an {@link Outbox}, coalesced. A client that stays unable to
+ * take more for longer than the slow-consumer timeout is closed with {@link CloseCodes#SLOW_CONSUMER}.
  */
 final class Session
 {
@@ -27,9 +22,8 @@ final class Session
 
     private final ServerWebSocket socket;
     private final Context context;
-    private final Long2ObjectHashMap<String> pendingStates = new Long2ObjectHashMap<>();
-    private String pendingBadges;
-    private String lastBadges;
+    private final Outbox outbox = new Outbox();
+    private final Outbox.Sink sink;
     private long behindSince;
     private long lastHeard;
     private boolean started;
@@ -42,6 +36,20 @@ final class Session
         this.socket = socket;
         this.context = context;
         this.lastHeard = now;
+        this.sink = new Outbox.Sink()
+        {
+            @Override
+            public boolean full()
+            {
+                return socket.writeQueueFull();
+            }
+
+            @Override
+            public void write(final String frame)
+            {
+                socket.writeTextMessage(frame);
+            }
+        };
     }
 
     /**
@@ -54,15 +62,7 @@ final class Session
     {
         context.runOnContext(v ->
         {
-            if (stateFrame != null)
-            {
-                pendingStates.put(channelId, stateFrame);
-            }
-            if (!badgesFrame.equals(lastBadges))
-            {
-                pendingBadges = badgesFrame;
-                lastBadges = badgesFrame;
-            }
+            outbox.offer(channelId, stateFrame, badgesFrame);
             flush(System.currentTimeMillis());
         });
     }
@@ -71,10 +71,7 @@ final class Session
     void start(final String readyFrame, final String badgesFrame)
     {
         started = true;
-        if (lastBadges == null)
-        {
-            lastBadges = badgesFrame;
-        }
+        outbox.given(badgesFrame);
         socket.writeTextMessage(readyFrame);
         socket.drainHandler(v -> flush(System.currentTimeMillis()));
         flush(System.currentTimeMillis());
@@ -93,29 +90,11 @@ final class Session
         {
             return;
         }
-        if (!pendingStates.isEmpty())
-        {
-            final Iterator<String> it = pendingStates.values().iterator();
-            while (it.hasNext() && !socket.writeQueueFull())
-            {
-                socket.writeTextMessage(it.next());
-                it.remove();
-            }
-        }
-        if (pendingBadges != null && pendingStates.isEmpty() && !socket.writeQueueFull())
-        {
-            socket.writeTextMessage(pendingBadges);
-            pendingBadges = null;
-        }
-        if (hasPending() && behindSince == 0)
+        outbox.drainTo(sink);
+        if (!outbox.isEmpty() && behindSince == 0)
         {
             behindSince = now;
         }
-    }
-
-    private boolean hasPending()
-    {
-        return !pendingStates.isEmpty() || pendingBadges != null;
     }
 
     /**
@@ -132,7 +111,7 @@ final class Session
         {
             return true;
         }
-        if (!hasPending() || !socket.writeQueueFull())
+        if (outbox.isEmpty() || !socket.writeQueueFull())
         {
             behindSince = 0;
         }

@@ -1,0 +1,182 @@
+package io.readstates.persist;
+
+import io.readstates.store.ChannelTable;
+import io.readstates.store.LoadedUser;
+import io.readstates.store.ReadStateStore;
+import io.readstates.store.offheap.OffHeapReadStateStore;
+import io.readstates.support.Await;
+import io.readstates.support.TestRedis;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The write-behind on its own: a store, a channel table and a persister on one event loop, against a
+ * Redis of the test's own that it stops and starts.
+ */
+class PersisterTest
+{
+    private static final long USER = 1;
+    private static final long CHANNEL = 10;
+    private static final long INTERVAL_MS = 20;
+
+    private TestRedis redis;
+    private Vertx vertx;
+    private Context loop;
+    private Redis client;
+    private ReadStateStore store;
+    private ChannelTable channels;
+    private Persister persister;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        redis = new TestRedis();
+        vertx = Vertx.vertx();
+        loop = vertx.getOrCreateContext();
+        onLoop(() ->
+        {
+            client = RedisConnections.create(vertx, redis.url());
+            store = new OffHeapReadStateStore(100, 10);
+            channels = new ChannelTable();
+            store.install(USER, new LoadedUser());
+            persister = new Persister(vertx, client, store, channels, "test", INTERVAL_MS, 100, Persister.Observer.NONE);
+            return null;
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.close();
+        redis.close();
+    }
+
+    /** Runs on the persister's event loop, as everything that touches it must, and waits for the result. */
+    private <T> T onLoop(final Supplier<T> work) throws Exception
+    {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        loop.runOnContext(v ->
+        {
+            try
+            {
+                result.complete(work.get());
+            }
+            catch (final RuntimeException e)
+            {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    private <T> T onLoopOrFail(final Supplier<T> work)
+    {
+        try
+        {
+            return onLoop(work);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String stored()
+    {
+        return redis.hashOrFail(RedisLayout.userKey(USER)).get(String.valueOf(CHANNEL));
+    }
+
+    @Test
+    void shouldWriteAChangeMadeWhileTheWriteOfTheOneBeforeWasInFlight() throws Exception
+    {
+        final Future<Void> drained = onLoop(() ->
+        {
+            store.ack(USER, CHANNEL, 100);
+            final Future<Void> done = persister.drain(5_000);
+            store.ack(USER, CHANNEL, 200);
+            return done;
+        });
+        drained.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(RedisLayout.encode(200, 0, 2), stored());
+        assertEquals(0L, onLoop(store::dirtyRecords));
+        assertEquals(2L, onLoop(persister::recordsWritten), "version 1, then version 2 in a batch of its own");
+    }
+
+    @Test
+    void shouldKeepRecordsDirtyAndBackOffWhileRedisIsDownThenWriteThem() throws Exception
+    {
+        redis.stop();
+        final long started = System.nanoTime();
+        onLoop(() ->
+        {
+            store.ack(USER, CHANNEL, 100);
+            persister.start();
+            return null;
+        });
+        Await.until("five failed attempts", 10_000, () -> onLoopOrFail(persister::failures) >= 5);
+        final long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(elapsedMs >= 40 + 80 + 160 + 320,
+            "attempts 2 to 5 wait 2, 4, 8 and 16 intervals: " + elapsedMs + " ms, not one interval each");
+        assertEquals(1L, onLoop(store::dirtyRecords), "nothing is marked clean that Redis did not confirm");
+        assertFalse(onLoop(persister::reachable));
+
+        redis.start();
+        Await.until("the record written once Redis is back", 10_000, () -> onLoopOrFail(store::dirtyRecords) == 0);
+        assertEquals(RedisLayout.encode(100, 0, 1), stored());
+        assertTrue(onLoop(persister::reachable));
+        assertEquals(1L, onLoop(persister::reconnects));
+    }
+
+    @Test
+    void shouldWriteChannelsAgainAfterAFailedWrite() throws Exception
+    {
+        redis.stop();
+        onLoop(() ->
+        {
+            channels.messageCreated(5, 77, 900);
+            channels.markDirty(5);
+            persister.start();
+            return null;
+        });
+        Await.until("a failed attempt", 10_000, () -> onLoopOrFail(persister::failures) >= 1);
+        assertTrue(onLoop(() -> channels.dirty().contains(5)), "the channel is dirty again after the failed batch");
+
+        redis.start();
+        Await.until("the channel written", 10_000, () -> onLoopOrFail(() -> channels.dirty().isEmpty()));
+        assertEquals(new RedisLayout.StoredChannel(900, 77), RedisLayout.decodeChannel(redis.send(RedisLayout.readChannel(5))));
+    }
+
+    @Test
+    void shouldLoadTheScriptsAgainWhenRedisLostThem() throws Exception
+    {
+        onLoop(() ->
+        {
+            store.ack(USER, CHANNEL, 100);
+            persister.start();
+            return null;
+        });
+        Await.until("the first write", 10_000, () -> RedisLayout.encode(100, 0, 1).equals(stored()));
+        redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
+        onLoop(() -> store.ack(USER, CHANNEL, 200));
+        Await.until("the write after the scripts were lost", 10_000, () -> RedisLayout.encode(200, 0, 2).equals(stored()));
+        assertEquals(1L, onLoop(persister::failures), "one batch answered NOSCRIPT; the next loaded the scripts first");
+        assertEquals(Map.of(String.valueOf(CHANNEL), RedisLayout.encode(200, 0, 2)), redis.hash(RedisLayout.userKey(USER)));
+    }
+}

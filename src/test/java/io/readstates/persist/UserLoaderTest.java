@@ -1,0 +1,114 @@
+package io.readstates.persist;
+
+import io.readstates.store.ChannelTable;
+import io.readstates.store.LoadedUser;
+import io.readstates.support.TestRedis;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Loading a user that is not resident: its read states, and the channels among them the shard does not know. */
+class UserLoaderTest
+{
+    private TestRedis redis;
+    private Vertx vertx;
+    private Context loop;
+    private ChannelTable channels;
+    private UserLoader loader;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        redis = new TestRedis();
+        for (final Request load : RedisLayout.loadScripts())
+        {
+            redis.send(load);
+        }
+        final Request write = RedisLayout.writeReadStates(1);
+        RedisLayout.addReadState(write, 10, 500, 2, 3, false);
+        RedisLayout.addReadState(write, 11, -1L, 0, 7, false);
+        redis.send(write);
+        redis.send(RedisLayout.writeChannel(10, 900, 77));
+        vertx = Vertx.vertx();
+        loop = vertx.getOrCreateContext();
+        final Redis client = RedisConnections.create(vertx, redis.url());
+        channels = new ChannelTable();
+        loader = new UserLoader(client, channels);
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        redis.close();
+    }
+
+    private <T> T onLoop(final Supplier<Future<T>> work) throws Exception
+    {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        loop.runOnContext(v -> work.get().onComplete(ar ->
+        {
+            if (ar.succeeded())
+            {
+                result.complete(ar.result());
+            }
+            else
+            {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldLoadEveryReadStateAndTheChannelsTheShardDoesNotKnow() throws Exception
+    {
+        final LoadedUser user = onLoop(() -> loader.load(1));
+        assertEquals(2, user.size());
+        final int first = user.channelId(0) == 10 ? 0 : 1;
+        assertEquals(500, user.lastReadMessageId(first));
+        assertEquals(2, user.mentionCount(first));
+        assertEquals(3, user.version(first));
+        assertEquals(-1L, user.lastReadMessageId(1 - first), "unsigned ids survive the trip");
+        assertEquals(900, channels.lastMessageId(10));
+        assertEquals(77, channels.guildId(10));
+        assertFalse(channels.knows(11), "Redis has never seen a message in it");
+    }
+
+    @Test
+    void shouldNotMoveAKnownChannelBackwards() throws Exception
+    {
+        channels.messageCreated(10, 77, 1_000);
+        onLoop(() -> loader.load(1));
+        assertEquals(1_000, channels.lastMessageId(10));
+    }
+
+    @Test
+    void shouldLoadAUserRedisHasNeverSeenAsEmpty() throws Exception
+    {
+        assertEquals(0, onLoop(() -> loader.load(2)).size());
+    }
+
+    @Test
+    void shouldFailWhileRedisIsDown()
+    {
+        redis.stop();
+        final ExecutionException failure = assertThrows(ExecutionException.class, () -> onLoop(() -> loader.load(1)));
+        assertTrue(failure.getCause() != null, failure.toString());
+    }
+}
