@@ -11,6 +11,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** Starts the service with the settings of the environment and conf/readstates.json. */
 public final class Main
 {
+    /** What stopping may take beyond the shards' own shutdown timeout: closing the server and Vert.x. */
+    private static final long STOP_MARGIN_MS = 5_000;
+
     private Main()
     {
     }
@@ -84,7 +87,7 @@ public final class Main
             log.info("stopping: no new requests; writing every dirty record to Redis");
             try
             {
-                if (service.stop(settings.shutdownTimeoutMs + 5_000))
+                if (service.stop(settings.shutdownTimeoutMs + STOP_MARGIN_MS))
                 {
                     log.info("stopped; every change was written");
                 }

@@ -13,6 +13,7 @@ import io.readstates.persist.RedisConnections;
 import io.readstates.shard.Shard;
 import io.readstates.shard.ShardListener;
 import io.readstates.shard.ShardSettings;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class ReadStatesService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReadStatesService.class);
-
-    private static final AtomicLong UNHANDLED = new AtomicLong();
 
     private final Vertx vertx;
     private final List<String> shardDeployments;
@@ -69,9 +67,10 @@ public final class ReadStatesService
             .with(new VertxOptions().setEventLoopPoolSize(settings.shards).setMetricsOptions(Metrics.vertxMetricsOptions()))
             .withMetrics(metrics.vertxMetricsFactory())
             .build();
+        final Counter unhandled = metrics.unhandledFailures();
         vertx.exceptionHandler(e ->
         {
-            UNHANDLED.incrementAndGet();
+            unhandled.increment();
             LOG.error("unhandled failure on an event loop", e);
         });
         final boolean gatewayOn = settings.userTokenSecret != null;
@@ -125,12 +124,6 @@ public final class ReadStatesService
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
     }
 
-    /** @return how many failures escaped every handler since the process started: a bug, each one. */
-    public static long unhandledFailures()
-    {
-        return UNHANDLED.get();
-    }
-
     /**
      * Stops accepting requests, writes every dirty record to Redis, then releases everything. Call it
      * from a thread that is not one of the service's own (a shutdown hook, a test): it waits.
@@ -181,6 +174,9 @@ public final class ReadStatesService
 
     private static final class ApiVerticle extends VerticleBase
     {
+        /** Netty's own frame limit, a backstop well above the gateway's: never below its default of 64 KiB. */
+        private static final int NETTY_FRAME_LIMIT_FLOOR = 65536;
+
         private final HttpApi api;
         private final Gateway gateway;
         private final Settings settings;
@@ -206,8 +202,8 @@ public final class ReadStatesService
                 .setTcpNoDelay(true)
                 // The gateway refuses frames over maxFrameBytes itself, with a close code the client sees;
                 // Netty's limits are only a backstop against unbounded buffering.
-                .setMaxWebSocketFrameSize(Math.max(65536, settings.maxFrameBytes * 4))
-                .setMaxWebSocketMessageSize(Math.max(65536, settings.maxFrameBytes * 4)));
+                .setMaxWebSocketFrameSize(Math.max(NETTY_FRAME_LIMIT_FLOOR, settings.maxFrameBytes * 4))
+                .setMaxWebSocketMessageSize(Math.max(NETTY_FRAME_LIMIT_FLOOR, settings.maxFrameBytes * 4)));
             server.webSocketHandshakeHandler(handshake ->
             {
                 if (!Gateway.PATH.equals(handshake.path()))

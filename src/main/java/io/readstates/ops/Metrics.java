@@ -1,5 +1,6 @@
 package io.readstates.ops;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -87,6 +88,12 @@ public final class Metrics
             counter("readstates_redis_reconnects", "times Redis became reachable again after failing", s, x -> x.redisReconnects, tags);
             counter("readstates_websocket_pushes", "pushes produced for WebSocket sessions", s, x -> x.pushes, tags);
         }
+    }
+
+    /** Failures that escaped every handler on an event loop: a bug, each one. */
+    public Counter unhandledFailures()
+    {
+        return Counter.builder("readstates_unhandled_failures").description("failures no handler caught: bugs").register(registry);
     }
 
     /** A histogram of write-behind batch sizes, for one shard. */

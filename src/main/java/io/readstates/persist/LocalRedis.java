@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class LocalRedis implements AutoCloseable
 {
     private static final long START_TIMEOUT_MS = 10_000;
+    /** How long one probe of the port waits for a connection while the server starts. */
+    private static final int PROBE_TIMEOUT_MS = 200;
 
     private final Process process;
     private final int port;
@@ -99,7 +101,7 @@ public final class LocalRedis implements AutoCloseable
     {
         try (Socket socket = new Socket())
         {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), PROBE_TIMEOUT_MS);
             return true;
         }
         catch (final IOException e)

@@ -14,6 +14,11 @@ import io.vertx.redis.client.RedisOptions;
 public final class RedisConnections
 {
     private static final int CONNECT_TIMEOUT_MS = 1_000;
+    /** Connections per client, one client per shard: a shard has one write batch and a few loads in flight. */
+    private static final int POOL_SIZE = 4;
+    /** Requests that may wait for a connection, and for an answer on one, before new ones are refused. */
+    private static final int MAX_WAITING_FOR_CONNECTION = 1024;
+    private static final int MAX_WAITING_FOR_ANSWER = 4096;
 
     private RedisConnections()
     {
@@ -31,9 +36,9 @@ public final class RedisConnections
             .setConnectionString(url)
             .setPoolName(name)
             .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-            .setMaxPoolSize(4)
-            .setMaxPoolWaiting(1024)
-            .setMaxWaitingHandlers(4096)
+            .setMaxPoolSize(POOL_SIZE)
+            .setMaxPoolWaiting(MAX_WAITING_FOR_CONNECTION)
+            .setMaxWaitingHandlers(MAX_WAITING_FOR_ANSWER)
             .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true)));
     }
 }

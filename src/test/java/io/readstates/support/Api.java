@@ -12,7 +12,8 @@ import java.time.Duration;
 /** A plain HTTP client for the service's API, as an internal caller would use it. */
 public final class Api
 {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
 
