@@ -230,6 +230,7 @@ public final class GatewayLoop
                 identifying = false;
                 if (opened.failed())
                 {
+                    forget(candidate);
                     socket.close(CloseCodes.GOING_AWAY, opened.cause() instanceof Refusal ?
                         "your read states cannot be loaded right now; reconnect shortly" : "internal error");
                 }

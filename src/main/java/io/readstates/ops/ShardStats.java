@@ -1,9 +1,10 @@
 package io.readstates.ops;
 
 /**
- * A shard's counters as last published by the shard itself, for readers on other threads (metrics,
- * health). The shard writes, everyone else reads: the store's hot path never sees a reader, a lock or
- * an allocation; the figures are at most one publication interval old.
+ * A shard's counters as last published on the shard's event loop (by the shard, and by the gateway's
+ * sessions of the shard for the session figures), for readers on other threads (metrics, health).
+ * The shard's loop writes, everyone else reads: the store's hot path never sees a reader, a lock or an
+ * allocation; the store's figures are at most one publication interval old.
  */
 public final class ShardStats
 {

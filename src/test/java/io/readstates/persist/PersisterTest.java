@@ -5,6 +5,7 @@ import io.readstates.store.LoadedUser;
 import io.readstates.store.ReadStateStore;
 import io.readstates.store.offheap.OffHeapReadStateStore;
 import io.readstates.support.Await;
+import io.readstates.support.OnLoop;
 import io.readstates.support.TestRedis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -69,33 +69,9 @@ class PersisterTest
     }
 
     /** Runs on the persister's event loop, as everything that touches it must, and waits for the result. */
-    private <T> T onLoop(final Supplier<T> work) throws Exception
+    private <T> T onLoop(final Supplier<T> work)
     {
-        final CompletableFuture<T> result = new CompletableFuture<>();
-        loop.runOnContext(v ->
-        {
-            try
-            {
-                result.complete(work.get());
-            }
-            catch (final RuntimeException e)
-            {
-                result.completeExceptionally(e);
-            }
-        });
-        return result.get(10, TimeUnit.SECONDS);
-    }
-
-    private <T> T onLoopOrFail(final Supplier<T> work)
-    {
-        try
-        {
-            return onLoop(work);
-        }
-        catch (final Exception e)
-        {
-            throw new IllegalStateException(e);
-        }
+        return OnLoop.call(loop, work);
     }
 
     private String stored()
@@ -106,14 +82,13 @@ class PersisterTest
     @Test
     void shouldWriteAChangeMadeWhileTheWriteOfTheOneBeforeWasInFlight() throws Exception
     {
-        final Future<Void> drained = onLoop(() ->
+        OnLoop.await(loop, () ->
         {
             store.ack(USER, CHANNEL, 100);
-            final Future<Void> done = persister.drain(5_000);
+            final Future<Void> drained = persister.drain(5_000);
             store.ack(USER, CHANNEL, 200);
-            return done;
+            return drained;
         });
-        drained.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(RedisLayout.encode(200, 0, 2), stored());
         assertEquals(0L, onLoop(store::dirtyRecords));
         assertEquals(2L, onLoop(persister::recordsWritten), "version 1, then version 2 in a batch of its own");
@@ -130,7 +105,7 @@ class PersisterTest
             persister.start();
             return null;
         });
-        Await.until("five failed attempts", 10_000, () -> onLoopOrFail(persister::failures) >= 5);
+        Await.until("five failed attempts", 10_000, () -> onLoop(persister::failures) >= 5);
         final long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertTrue(elapsedMs >= 40 + 80 + 160 + 320,
             "attempts 2 to 5 wait 2, 4, 8 and 16 intervals: " + elapsedMs + " ms, not one interval each");
@@ -138,7 +113,7 @@ class PersisterTest
         assertFalse(onLoop(persister::reachable));
 
         redis.start();
-        Await.until("the record written once Redis is back", 10_000, () -> onLoopOrFail(store::dirtyRecords) == 0);
+        Await.until("the record written once Redis is back", 10_000, () -> onLoop(store::dirtyRecords) == 0);
         assertEquals(RedisLayout.encode(100, 0, 1), stored());
         assertTrue(onLoop(persister::reachable));
         assertEquals(1L, onLoop(persister::reconnects));
@@ -155,11 +130,11 @@ class PersisterTest
             persister.start();
             return null;
         });
-        Await.until("a failed attempt", 10_000, () -> onLoopOrFail(persister::failures) >= 1);
+        Await.until("a failed attempt", 10_000, () -> onLoop(persister::failures) >= 1);
         assertTrue(onLoop(() -> channels.dirty().contains(5)), "the channel is dirty again after the failed batch");
 
         redis.start();
-        Await.until("the channel written", 10_000, () -> onLoopOrFail(() -> channels.dirty().isEmpty()));
+        Await.until("the channel written", 10_000, () -> onLoop(() -> channels.dirty().isEmpty()));
         assertEquals(new RedisLayout.StoredChannel(900, 77), RedisLayout.decodeChannel(redis.send(RedisLayout.readChannel(5))));
     }
 

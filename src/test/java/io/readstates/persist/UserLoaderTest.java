@@ -2,9 +2,9 @@ package io.readstates.persist;
 
 import io.readstates.store.ChannelTable;
 import io.readstates.store.LoadedUser;
+import io.readstates.support.OnLoop;
 import io.readstates.support.TestRedis;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -12,10 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,27 +55,15 @@ class UserLoaderTest
         redis.close();
     }
 
-    private <T> T onLoop(final Supplier<Future<T>> work) throws Exception
+    private LoadedUser load(final long userId)
     {
-        final CompletableFuture<T> result = new CompletableFuture<>();
-        loop.runOnContext(v -> work.get().onComplete(ar ->
-        {
-            if (ar.succeeded())
-            {
-                result.complete(ar.result());
-            }
-            else
-            {
-                result.completeExceptionally(ar.cause());
-            }
-        }));
-        return result.get(10, TimeUnit.SECONDS);
+        return OnLoop.await(loop, () -> loader.load(userId));
     }
 
     @Test
     void shouldLoadEveryReadStateAndTheChannelsTheShardDoesNotKnow() throws Exception
     {
-        final LoadedUser user = onLoop(() -> loader.load(1));
+        final LoadedUser user = load(1);
         assertEquals(2, user.size());
         final int first = user.channelId(0) == 10 ? 0 : 1;
         assertEquals(500, user.lastReadMessageId(first));
@@ -94,21 +79,21 @@ class UserLoaderTest
     void shouldNotMoveAKnownChannelBackwards() throws Exception
     {
         channels.messageCreated(10, 77, 1_000);
-        onLoop(() -> loader.load(1));
+        load(1);
         assertEquals(1_000, channels.lastMessageId(10));
     }
 
     @Test
     void shouldLoadAUserRedisHasNeverSeenAsEmpty() throws Exception
     {
-        assertEquals(0, onLoop(() -> loader.load(2)).size());
+        assertEquals(0, load(2).size());
     }
 
     @Test
     void shouldFailWhileRedisIsDown()
     {
         redis.stop();
-        final ExecutionException failure = assertThrows(ExecutionException.class, () -> onLoop(() -> loader.load(1)));
+        final IllegalStateException failure = assertThrows(IllegalStateException.class, () -> load(1));
         assertTrue(failure.getCause() != null, failure.toString());
     }
 }

@@ -122,12 +122,6 @@ public final class GatewayClient implements AutoCloseable
         }
     }
 
-    /** @return a frame if one arrives within {@code timeoutMs}, else null. */
-    public JsonObject poll(final long timeoutMs) throws InterruptedException
-    {
-        return frames.poll(timeoutMs, TimeUnit.MILLISECONDS);
-    }
-
     public int received()
     {
         return frames.size();

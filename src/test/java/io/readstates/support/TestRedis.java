@@ -23,7 +23,7 @@ public final class TestRedis implements AutoCloseable
 {
     private final Path dir;
     private final int port;
-    private LocalRedis server;
+    private volatile LocalRedis server;
     private Vertx vertx;
     private Redis client;
 
@@ -32,6 +32,14 @@ public final class TestRedis implements AutoCloseable
         this.dir = Files.createTempDirectory("readstates-redis");
         this.port = LocalRedis.freePort();
         start();
+        // However the test ends, even with its clean-up failing, the server does not outlive the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            if (server != null)
+            {
+                server.close();
+            }
+        }, "test-redis-" + port));
     }
 
     public String url()
