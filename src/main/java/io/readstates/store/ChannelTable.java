@@ -87,6 +87,11 @@ public final class ChannelTable
     /** Learns a channel from durable storage without regressing what messages already said. */
     public void loaded(final long channelId, final long guildId, final long lastMessageId)
     {
+        if (lastMessageId == 0)
+        {
+            // No message known: nothing is unread in it, and 0 is what the table answers for an unknown channel.
+            return;
+        }
         final long lastBefore = lastMessage.get(channelId);
         final long guildBefore = guild.get(channelId);
         if (!knows(channelId))

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +230,46 @@ class GatewayTest
             assertEquals("read_state", first.getString("op"), "Bob's first frame after ready: " + first);
             assertEquals(String.valueOf(bobsChannel), first.getString("channelId"), "Bob receives nothing of Alice's");
         }
+    }
+
+    /** The shard never touches a socket: sessions coming and going cannot fail the changes pushed to them. */
+    @Test
+    void shouldApplyEveryAckWhileTheUsersSessionsComeAndGo() throws Exception
+    {
+        final long user = newId();
+        final long channel = newId();
+        final AtomicLong churned = new AtomicLong();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicReference<Exception> churnFailed = new AtomicReference<>();
+        final Thread churn = new Thread(() ->
+        {
+            while (running.get() && churnFailed.get() == null)
+            {
+                try (GatewayClient client = identified(user))
+                {
+                    churned.incrementAndGet();
+                }
+                catch (final Exception e)
+                {
+                    churnFailed.set(e);
+                }
+            }
+        });
+        churn.start();
+        try
+        {
+            for (int message = 1; message <= 500 || churned.get() < 20 && message < 100_000; message++)
+            {
+                assertEquals("" + message, ack(user, channel, message).getString("lastMessageId"));
+            }
+        }
+        finally
+        {
+            running.set(false);
+            churn.join();
+        }
+        assertEquals(null, churnFailed.get(), "every session opened");
+        assertTrue(churned.get() >= 20, "sessions opened and closed meanwhile: " + churned.get());
     }
 
     @Test
