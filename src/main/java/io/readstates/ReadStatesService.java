@@ -10,6 +10,7 @@ import io.readstates.ops.Health;
 import io.readstates.ops.Metrics;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisStatus;
 import io.readstates.shard.Shard;
 import io.readstates.shard.ShardListener;
 import io.readstates.shard.ShardSettings;
@@ -79,6 +80,7 @@ public final class ReadStatesService
         Future<Void> chain = Future.succeededFuture();
         final List<ShardStats> stats = new ArrayList<>();
         final List<ShardSessions> sessions = new ArrayList<>();
+        final RedisStatus redisStatus = new RedisStatus(settings.redisTimeoutMs);
         for (int i = 0; i < settings.shards; i++)
         {
             final ShardStats shardStats = new ShardStats();
@@ -88,7 +90,7 @@ public final class ReadStatesService
             sessions.add(shardSessions);
             final DistributionSummary batchSizes = metrics.batchSizes(i);
             final Timer flushLag = metrics.flushLag(i);
-            final Shard shard = new Shard(ShardSettings.of(settings, i, redisUrl), shardStats, (records, nanos) ->
+            final Shard shard = new Shard(ShardSettings.of(settings, i, redisUrl), redisStatus, shardStats, (records, nanos) ->
             {
                 batchSizes.record(records);
                 flushLag.record(nanos, TimeUnit.NANOSECONDS);
@@ -104,7 +106,7 @@ public final class ReadStatesService
         metrics.bindShards(stats);
         final Redis healthRedis = RedisConnections.create(vertx, redisUrl, "redis-health");
         final HealthChecks live = Health.live(vertx);
-        final HealthChecks ready = Health.ready(vertx, stats, healthRedis);
+        final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs);
         final Shards router = new Shards(shards);
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
         final Gateway gateway = !gatewayOn ? null :

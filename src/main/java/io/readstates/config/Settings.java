@@ -41,6 +41,7 @@ public final class Settings
     public final Path dataDir;
     public final long shutdownTimeoutMs;
     public final int flushBatchRecords;
+    public final long redisTimeoutMs;
     /** plain or json; read by the logging configuration itself, checked here. */
     public final String logFormat;
     /** Null when the WebSocket gateway is off. */
@@ -73,6 +74,7 @@ public final class Settings
             v -> longIn(v, 0, 3_600_000));
         flushBatchRecords = source.read("flushBatchRecords", "READSTATES_FLUSH_BATCH_RECORDS", "1000",
             v -> intIn(v, 1, 100_000));
+        redisTimeoutMs = source.read("redisTimeoutMs", "READSTATES_REDIS_TIMEOUT_MS", "1000", v -> longIn(v, 10, 60_000));
         final String secret = source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
         if (!secret.isEmpty() && secret.length() < 32)
         {

@@ -19,6 +19,10 @@ public final class CloseCodes
     public static final short MESSAGE_TOO_BIG = 1009;
     /** The service is stopping. */
     public static final short GOING_AWAY = 1001;
+    /** Something failed on the server's side. */
+    public static final short INTERNAL_ERROR = 1011;
+    /** The user's read states cannot be loaded now (Redis unreachable, memory full): reconnect shortly. */
+    public static final short TRY_AGAIN_LATER = 1013;
 
     private CloseCodes()
     {

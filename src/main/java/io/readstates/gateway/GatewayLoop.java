@@ -231,8 +231,14 @@ public final class GatewayLoop
                 if (opened.failed())
                 {
                     forget(candidate);
-                    socket.close(CloseCodes.GOING_AWAY, opened.cause() instanceof Refusal ?
-                        "your read states cannot be loaded right now; reconnect shortly" : "internal error");
+                    if (opened.cause() instanceof Refusal)
+                    {
+                        socket.close(CloseCodes.TRY_AGAIN_LATER, "your read states cannot be loaded right now; reconnect shortly");
+                    }
+                    else
+                    {
+                        socket.close(CloseCodes.INTERNAL_ERROR, "internal error");
+                    }
                 }
                 else if (opened.result().refusal() != 0)
                 {

@@ -1,5 +1,6 @@
 package io.readstates.ops;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -10,14 +11,13 @@ import io.vertx.redis.client.Request;
 import java.util.List;
 
 /**
- * Health for orchestrators. Live: the process answers HTTP. Ready: every shard has started and Redis
- * answers a PING within a second; a service that cannot reach Redis still answers its resident users,
- * but should not be sent new ones.
+ * Health for orchestrators. Live: the process answers HTTP. Ready: every shard has started, every
+ * shard's last Redis command succeeded, and Redis answers a PING within the Redis deadline; a service
+ * that cannot reach Redis still answers its resident users, but should not be sent new ones. A check
+ * that fails or stalls answers 503, never 500.
  */
 public final class Health
 {
-    private static final long CHECK_TIMEOUT_MS = 1_000;
-
     private Health()
     {
     }
@@ -27,11 +27,35 @@ public final class Health
         return HealthChecks.create(vertx).register("http", promise -> promise.complete(Status.OK()));
     }
 
-    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final Redis redis)
+    /** @param timeoutMs how long the PING may take before Redis counts as unreachable */
+    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs)
     {
         return HealthChecks.create(vertx)
             .register("shards", promise -> promise.complete(shards.stream().allMatch(s -> s.started) ? Status.OK() : Status.KO()))
-            .register("redis", CHECK_TIMEOUT_MS, promise -> redis.send(Request.cmd(Command.PING)).onComplete(ar ->
-                promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO())));
+            .register("redis", timeoutMs * 2, promise -> redisAnswers(vertx, shards, redis, timeoutMs, promise));
+    }
+
+    private static void redisAnswers(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs,
+        final Promise<Status> promise)
+    {
+        if (!shards.stream().allMatch(s -> s.redisReachable))
+        {
+            promise.complete(Status.KO());
+            return;
+        }
+        final long timer = vertx.setTimer(timeoutMs, id -> promise.tryComplete(Status.KO()));
+        try
+        {
+            redis.send(Request.cmd(Command.PING)).onComplete(ar ->
+            {
+                vertx.cancelTimer(timer);
+                promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO());
+            });
+        }
+        catch (final RuntimeException e)
+        {
+            vertx.cancelTimer(timer);
+            promise.tryComplete(Status.KO());
+        }
     }
 }

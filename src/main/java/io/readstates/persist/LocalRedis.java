@@ -110,6 +110,12 @@ public final class LocalRedis implements AutoCloseable
         }
     }
 
+    /** @return the server's process id */
+    public long pid()
+    {
+        return process.pid();
+    }
+
     public int port()
     {
         return port;

@@ -6,14 +6,13 @@ import io.readstates.store.ReadStateStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
@@ -35,14 +34,13 @@ public final class Persister
         void confirmed(int records, long nanos);
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Persister.class);
     private static final long MAX_BACKOFF_MS = 2_000;
 
     private final Vertx vertx;
     private final Redis redis;
+    private final RedisStatus.Link link;
     private final ReadStateStore store;
     private final ChannelTable channels;
-    private final String name;
     private final long intervalMs;
     private final int batchRecords;
     private final Observer observer;
@@ -61,7 +59,7 @@ public final class Persister
     private boolean inFlight;
     private int consecutiveFailures;
     private long nextAttemptAt;
-    private boolean reachable = true;
+    private boolean lastBatchFailed;
     /** Whether Redis is known to hold the write scripts, so that batches may call them by digest. */
     private boolean scriptsLoaded;
     private Promise<Void> drained;
@@ -70,15 +68,20 @@ public final class Persister
     private long recordsWritten;
     private long failures;
 
-    public Persister(final Vertx vertx, final Redis redis, final ReadStateStore store, final ChannelTable channels,
-        final String name, final long intervalMs, final int batchRecords, final Observer observer)
+    /**
+     * @param link where the outcome of each batch is recorded, and what bounds how long one may take: a
+     * batch that times out is retried like one that failed, and nothing in it is marked clean
+     */
+    public Persister(final Vertx vertx, final Redis redis, final RedisStatus.Link link, final ReadStateStore store,
+        final ChannelTable channels, final long intervalMs, final int batchRecords,
+        final Observer observer)
     {
+        this.link = link;
         this.observer = observer;
         this.vertx = vertx;
         this.redis = redis;
         this.store = store;
         this.channels = channels;
-        this.name = name;
         this.intervalMs = intervalMs;
         this.batchRecords = batchRecords;
         this.sentUsers = new long[batchRecords];
@@ -90,12 +93,6 @@ public final class Persister
     public void start()
     {
         timer = vertx.setPeriodic(intervalMs, id -> flush());
-    }
-
-    /** @return false while the last attempt to reach Redis failed. */
-    public boolean reachable()
-    {
-        return reachable;
     }
 
     public long batches()
@@ -149,22 +146,26 @@ public final class Persister
         {
             return;
         }
+        if (System.currentTimeMillis() < nextAttemptAt)
+        {
+            return;
+        }
         if (nothingDirty())
         {
             if (drained != null)
             {
                 drained.tryComplete();
             }
-            return;
-        }
-        if (System.currentTimeMillis() < nextAttemptAt)
-        {
+            else if (!link.reachable())
+            {
+                probe();
+            }
             return;
         }
         final List<Request> batch = collect();
         collectedAt = System.nanoTime();
         inFlight = true;
-        redis.batch(batch).onComplete(ar ->
+        link.within(redis.batch(batch)).onComplete(ar ->
         {
             inFlight = false;
             if (ar.succeeded())
@@ -173,7 +174,25 @@ public final class Persister
             }
             else
             {
-                failed(ar.cause());
+                failed();
+            }
+        });
+    }
+
+    /** With nothing to write, finds out whether Redis is back, so that the shard does not report it down forever. */
+    private void probe()
+    {
+        inFlight = true;
+        link.within(redis.send(Request.cmd(Command.PING))).onComplete(ar ->
+        {
+            inFlight = false;
+            if (ar.failed())
+            {
+                backOff();
+            }
+            else
+            {
+                recovered();
             }
         });
     }
@@ -212,35 +231,40 @@ public final class Persister
         batches++;
         recordsWritten += sent;
         observer.confirmed(sent, System.nanoTime() - collectedAt);
-        consecutiveFailures = 0;
-        nextAttemptAt = 0;
-        if (!reachable)
-        {
-            reachable = true;
-            reconnects++;
-            LOG.info("{}: Redis reachable again; {} records still to write", name, s.dirtyRecords());
-        }
+        recovered();
         vertx.runOnContext(v -> flush());
     }
 
-    private void failed(final Throwable cause)
+    private void recovered()
+    {
+        consecutiveFailures = 0;
+        nextAttemptAt = 0;
+        if (lastBatchFailed)
+        {
+            lastBatchFailed = false;
+            reconnects++;
+        }
+    }
+
+    private void failed()
     {
         for (int i = 0; i < sentChannelCount; i++)
         {
             channels.markDirty(sentChannelIds[i]);
         }
+        failures++;
+        backOff();
+    }
+
+    /** Waits longer after each failure in a row before trying Redis again. */
+    private void backOff()
+    {
         // Redis may have restarted without the scripts (NOSCRIPT) or with them: the next batch loads them first.
         scriptsLoaded = false;
-        failures++;
         consecutiveFailures++;
         final long backoff = Math.min(MAX_BACKOFF_MS, intervalMs << Math.min(consecutiveFailures, 16));
         nextAttemptAt = System.currentTimeMillis() + backoff;
-        if (reachable)
-        {
-            reachable = false;
-            LOG.warn("{}: writing to Redis failed; {} dirty records are kept and retried with backoff: {}", name,
-                store.dirtyRecords(), cause.getMessage());
-        }
+        lastBatchFailed = true;
     }
 
     /** Turns dirty records, which arrive grouped by user, into one script call per user. */

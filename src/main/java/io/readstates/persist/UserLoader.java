@@ -19,15 +19,24 @@ import java.util.List;
 public final class UserLoader
 {
     private final Redis redis;
+    private final RedisStatus.Link link;
     private final ChannelTable channels;
 
-    public UserLoader(final Redis redis, final ChannelTable channels)
+    /** @param link where each load's outcome is recorded, and what bounds how long it may take */
+    public UserLoader(final Redis redis, final RedisStatus.Link link, final ChannelTable channels)
     {
         this.redis = redis;
+        this.link = link;
         this.channels = channels;
     }
 
+    /** @return the user's read states; fails if Redis fails or does not answer in time */
     public Future<LoadedUser> load(final long userId)
+    {
+        return link.within(read(userId));
+    }
+
+    private Future<LoadedUser> read(final long userId)
     {
         return redis.send(RedisLayout.readUser(userId)).compose(hash ->
         {

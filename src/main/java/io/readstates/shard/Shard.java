@@ -4,6 +4,7 @@ import io.readstates.domain.Refusal;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.Persister;
 import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisStatus;
 import io.readstates.persist.UserLoader;
 import io.readstates.store.ChannelTable;
 import io.readstates.store.Outcome;
@@ -47,10 +48,12 @@ public final class Shard extends VerticleBase
     private final ShardStats stats;
     private final Persister.Observer flushes;
     private final ShardListener listener;
+    private final RedisStatus redisStatus;
     private final Long2ObjectHashMap<ArrayDeque<Waiter>> loading = new Long2ObjectHashMap<>();
     private volatile boolean stopped;
     private ReadStates readStates;
     private Redis redis;
+    private RedisStatus.Link link;
     private Persister persister;
     private UserLoader loader;
     private long publishTimer;
@@ -60,11 +63,13 @@ public final class Shard extends VerticleBase
     private long loadFailures;
 
     /**
+     * @param redisStatus what the service knows of Redis; this shard reports what it sees into it
      * @param listener told, on this shard's event loop, what changed for watched users
      */
-    public Shard(final ShardSettings settings, final ShardStats stats, final Persister.Observer flushes,
-        final ShardListener listener)
+    public Shard(final ShardSettings settings, final RedisStatus redisStatus, final ShardStats stats,
+        final Persister.Observer flushes, final ShardListener listener)
     {
+        this.redisStatus = redisStatus;
         this.settings = settings;
         this.stats = stats;
         this.flushes = flushes;
@@ -78,8 +83,9 @@ public final class Shard extends VerticleBase
         final ChannelTable channels = new ChannelTable();
         readStates = new ReadStates(settings.name(), store, channels, listener);
         redis = RedisConnections.create(vertx, settings.redisUrl(), "redis-shard-" + settings.index());
-        loader = new UserLoader(redis, channels);
-        persister = new Persister(vertx, redis, store, channels, settings.name(), settings.flushIntervalMs(),
+        link = redisStatus.link(vertx);
+        loader = new UserLoader(redis, link, channels);
+        persister = new Persister(vertx, redis, link, store, channels, settings.flushIntervalMs(),
             settings.flushBatchRecords(), flushes);
         persister.start();
         publishTimer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, id -> publishStats());
@@ -245,7 +251,7 @@ public final class Shard extends VerticleBase
         stats.recordsWritten = persister.recordsWritten();
         stats.redisErrors = persister.failures();
         stats.redisReconnects = persister.reconnects();
-        stats.redisReachable = persister.reachable();
+        stats.redisReachable = link.reachable();
         stats.channels = readStates.channels().size();
     }
 }

@@ -34,6 +34,7 @@ class PersisterTest
     private static final long USER = 1;
     private static final long CHANNEL = 10;
     private static final long INTERVAL_MS = 20;
+    private static final long TIMEOUT_MS = 1_000;
 
     private TestRedis redis;
     private Vertx vertx;
@@ -41,6 +42,7 @@ class PersisterTest
     private Redis client;
     private ReadStateStore store;
     private ChannelTable channels;
+    private RedisStatus.Link link;
     private Persister persister;
 
     @BeforeEach
@@ -55,7 +57,8 @@ class PersisterTest
             store = new OffHeapReadStateStore(100, 10);
             channels = new ChannelTable();
             store.install(USER, new LoadedUser());
-            persister = new Persister(vertx, client, store, channels, "test", INTERVAL_MS, 100, Persister.Observer.NONE);
+            link = new RedisStatus(TIMEOUT_MS).link(vertx);
+            persister = new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE);
             return null;
         });
     }
@@ -110,12 +113,12 @@ class PersisterTest
         assertTrue(elapsedMs >= 40 + 80 + 160 + 320,
             "attempts 2 to 5 wait 2, 4, 8 and 16 intervals: " + elapsedMs + " ms, not one interval each");
         assertEquals(1L, onLoop(store::dirtyRecords), "nothing is marked clean that Redis did not confirm");
-        assertFalse(onLoop(persister::reachable));
+        assertFalse(onLoop(link::reachable));
 
         redis.start();
         Await.until("the record written once Redis is back", 10_000, () -> onLoop(store::dirtyRecords) == 0);
         assertEquals(RedisLayout.encode(100, 0, 1), stored());
-        assertTrue(onLoop(persister::reachable));
+        assertTrue(onLoop(link::reachable));
         assertEquals(1L, onLoop(persister::reconnects));
     }
 

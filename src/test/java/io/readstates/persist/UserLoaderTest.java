@@ -45,7 +45,7 @@ class UserLoaderTest
         loop = vertx.getOrCreateContext();
         final Redis client = RedisConnections.create(vertx, redis.url());
         channels = new ChannelTable();
-        loader = new UserLoader(client, channels);
+        loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels);
     }
 
     @AfterEach

@@ -52,6 +52,27 @@ public final class TestRedis implements AutoCloseable
         server = LocalRedis.start(dir, port);
     }
 
+    /** Freezes the server (SIGSTOP): it keeps its connections open and answers nothing, as a stalled Redis does. */
+    public void pause() throws Exception
+    {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public void resume() throws Exception
+    {
+        signal("-CONT");
+    }
+
+    private void signal(final String signal) throws Exception
+    {
+        final int status = new ProcessBuilder("kill", signal, String.valueOf(server.pid())).inheritIO().start().waitFor();
+        if (status != 0)
+        {
+            throw new IllegalStateException("kill " + signal + " failed with status " + status);
+        }
+    }
+
     public void stop()
     {
         closeClient();
@@ -106,6 +127,14 @@ public final class TestRedis implements AutoCloseable
     @Override
     public void close()
     {
+        try
+        {
+            resume();
+        }
+        catch (final Exception alreadyGone)
+        {
+            // Nothing to resume: it was not paused, or it is stopped already.
+        }
         stop();
     }
 }
