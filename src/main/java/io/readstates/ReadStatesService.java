@@ -176,8 +176,9 @@ public final class ReadStatesService
 
     private static final class ApiVerticle extends VerticleBase
     {
-        /** Netty's own frame limit, a backstop well above the gateway's: never below its default of 64 KiB. */
-        private static final int NETTY_FRAME_LIMIT_FLOOR = 65536;
+        /** The largest frame read whole before it is refused: past it, Netty refuses it as it arrives. */
+        private static final int FRAME_BACKSTOP_BYTES = 128 * 1024;
+
 
         private final HttpApi api;
         private final Gateway gateway;
@@ -202,10 +203,15 @@ public final class ReadStatesService
             final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setPort(settings.httpPort)
                 .setTcpNoDelay(true)
-                // The gateway refuses frames over maxFrameBytes itself, with a close code the client sees;
-                // Netty's limits are only a backstop against unbounded buffering.
-                .setMaxWebSocketFrameSize(Math.max(NETTY_FRAME_LIMIT_FLOOR, settings.maxFrameBytes * 4))
-                .setMaxWebSocketMessageSize(Math.max(NETTY_FRAME_LIMIT_FLOOR, settings.maxFrameBytes * 4)));
+                // The gateway refuses messages over maxFrameBytes itself, with 1009, once it has read them:
+                // closing with a frame half read would reset the connection, and the client might never
+                // see why. Netty refuses frames over a larger backstop before buffering them. No
+                // compression: frames are small, and a reserved bit that no negotiated extension
+                // explains is then a protocol error (1002), as it must be.
+                .setMaxWebSocketFrameSize(Math.max(settings.maxFrameBytes, FRAME_BACKSTOP_BYTES))
+                .setMaxWebSocketMessageSize(Math.max(settings.maxFrameBytes, FRAME_BACKSTOP_BYTES))
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false));
             server.webSocketHandshakeHandler(handshake ->
             {
                 if (!Gateway.PATH.equals(handshake.path()))

@@ -15,8 +15,12 @@ public final class CloseCodes
     public static final short SLOW_CONSUMER = 4008;
     /** The client sent nothing, not even a pong, for longer than the idle timeout. */
     public static final short IDLE_TIMEOUT = 4009;
-    /** A frame larger than the configured limit. */
+    /** A message larger than the configured limit, counted in bytes. */
     public static final short MESSAGE_TOO_BIG = 1009;
+    /** A frame that breaks the WebSocket protocol: reserved bits no extension explains, a stray continuation. */
+    public static final short PROTOCOL_ERROR = 1002;
+    /** A text frame that is not valid UTF-8. */
+    public static final short INVALID_PAYLOAD = 1007;
     /** The service is stopping. */
     public static final short GOING_AWAY = 1001;
     /** Something failed on the server's side. */

@@ -6,11 +6,20 @@ import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.wire.Codec;
 import io.readstates.wire.Ids;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,6 +117,11 @@ public final class GatewayLoop
     private final class Connection
     {
         private final ServerWebSocket socket;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        /** The message being gathered from its frames, or null between messages. */
+        private Buffer message;
+        private boolean messageIsText;
         private boolean identifying;
         private Session session;
         private long identifyTimer;
@@ -126,10 +140,9 @@ public final class GatewayLoop
                     socket.close(CloseCodes.IDENTIFY_TIMEOUT, "no identify in time");
                 }
             });
-            socket.textMessageHandler(this::onText);
-            socket.binaryMessageHandler(b -> invalid("binary frames are not part of the protocol"));
+            socket.frameHandler(this::onFrame);
             socket.pongHandler(p -> heard());
-            socket.exceptionHandler(e -> socket.close());
+            socket.exceptionHandler(this::failed);
             socket.closeHandler(v ->
             {
                 vertx.cancelTimer(identifyTimer);
@@ -140,6 +153,20 @@ public final class GatewayLoop
             });
         }
 
+        /** Netty refused a frame (too large, reserved bits, bad framing): close with the code it names. */
+        private void failed(final Throwable failure)
+        {
+            if (failure instanceof CorruptedWebSocketFrameException)
+            {
+                final WebSocketCloseStatus status = ((CorruptedWebSocketFrameException)failure).closeStatus();
+                socket.close((short)status.code(), status.reasonText());
+            }
+            else
+            {
+                socket.close(CloseCodes.INTERNAL_ERROR, "internal error");
+            }
+        }
+
         private void heard()
         {
             if (session != null)
@@ -148,14 +175,73 @@ public final class GatewayLoop
             }
         }
 
-        private void onText(final String text)
+        /**
+         * Gathers a message from its frames, counting its size in bytes, and reads it as strict UTF-8:
+         * the protocol's own errors close the socket with the code the protocol names, before anything
+         * is acted on.
+         */
+        private void onFrame(final WebSocketFrame frame)
         {
             heard();
-            if (text.length() > gateway.maxFrameBytes)
+            if (frame.isText() || frame.isBinary())
             {
-                socket.close(CloseCodes.MESSAGE_TOO_BIG, "frames are limited to " + gateway.maxFrameBytes + " bytes");
+                if (message != null)
+                {
+                    socket.close(CloseCodes.PROTOCOL_ERROR, "a new message began before the last one ended");
+                    return;
+                }
+                message = Buffer.buffer();
+                messageIsText = frame.isText();
+            }
+            else if (!frame.isContinuation())
+            {
                 return;
             }
+            else if (message == null)
+            {
+                socket.close(CloseCodes.PROTOCOL_ERROR, "a continuation frame without a message");
+                return;
+            }
+            message.appendBuffer(frame.binaryData());
+            if (message.length() > gateway.maxFrameBytes)
+            {
+                socket.close(CloseCodes.MESSAGE_TOO_BIG, "messages are limited to " + gateway.maxFrameBytes + " bytes");
+                return;
+            }
+            if (!frame.isFinal())
+            {
+                return;
+            }
+            final Buffer whole = message;
+            message = null;
+            if (!messageIsText)
+            {
+                invalid("binary frames are not part of the protocol");
+                return;
+            }
+            final String text = strictUtf8(whole);
+            if (text == null)
+            {
+                socket.close(CloseCodes.INVALID_PAYLOAD, "text frames must be valid UTF-8");
+                return;
+            }
+            onText(text);
+        }
+
+        private String strictUtf8(final Buffer bytes)
+        {
+            try
+            {
+                return utf8.reset().decode(ByteBuffer.wrap(bytes.getBytes())).toString();
+            }
+            catch (final CharacterCodingException e)
+            {
+                return null;
+            }
+        }
+
+        private void onText(final String text)
+        {
             final JsonObject frame = Codec.decodeFrame(text);
             if (frame == null)
             {
