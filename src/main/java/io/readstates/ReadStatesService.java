@@ -1,6 +1,7 @@
 package io.readstates;
 
 import io.readstates.api.HttpApi;
+import io.readstates.api.Refusals;
 import io.readstates.config.Settings;
 import io.readstates.gateway.Gateway;
 import io.readstates.gateway.GatewayLoop;
@@ -108,7 +109,7 @@ public final class ReadStatesService
         final HealthChecks live = Health.live(vertx);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs);
         final Shards router = new Shards(shards);
-        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes);
+        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()));
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
                 settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs);
@@ -179,7 +180,6 @@ public final class ReadStatesService
         /** The largest frame read whole before it is refused: past it, Netty refuses it as it arrives. */
         private static final int FRAME_BACKSTOP_BYTES = 128 * 1024;
 
-
         private final HttpApi api;
         private final Gateway gateway;
         private final Settings settings;
@@ -211,28 +211,11 @@ public final class ReadStatesService
                 .setMaxWebSocketFrameSize(Math.max(settings.maxFrameBytes, FRAME_BACKSTOP_BYTES))
                 .setMaxWebSocketMessageSize(Math.max(settings.maxFrameBytes, FRAME_BACKSTOP_BYTES))
                 .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false));
-            server.webSocketHandshakeHandler(handshake ->
-            {
-                if (!Gateway.PATH.equals(handshake.path()))
-                {
-                    handshake.reject(404);
-                }
-                else if (gateway == null)
-                {
-                    handshake.reject(503);
-                }
-                else
-                {
-                    handshake.accept();
-                }
-            });
-            if (gateway != null)
-            {
-                gatewayLoop = gateway.onThisLoop(vertx);
-                server.webSocketHandler(gatewayLoop::accept);
-            }
-            return server.requestHandler(api.router(vertx, open, metrics)).listen();
+                .setPerFrameWebSocketCompressionSupported(false)
+                // No h2c upgrade: callers speak HTTP/1.1, and an upgrade must never leave a connection hanging.
+                .setHttp2ClearTextEnabled(false));
+            gatewayLoop = gateway == null ? null : gateway.onThisLoop(vertx);
+            return api.serve(server, api.router(vertx, open, metrics, gatewayLoop == null ? null : gatewayLoop::accept)).listen();
         }
 
         /** Sessions are told the service is stopping before the server closes under them. */

@@ -19,7 +19,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.readstates.gateway.Gateway;
+
 import java.util.ArrayList;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,52 +44,118 @@ public final class HttpApi
     private static final int MAX_MENTIONS = 1_000;
     private static final int MAX_ACKS = 100;
 
+    private static final String BEARER = "Bearer ";
+
     private final Shards shards;
     private final byte[] token;
     private final int bodyLimitBytes;
+    private final Refusals refusals;
+    /** Every route, for the Allow header of a 405; every event loop's router adds the same ones. */
+    private final Set<Route> routes = ConcurrentHashMap.newKeySet();
+
+    private record Route(HttpMethod method, String pattern)
+    {
+    }
 
     /**
      * @param token the internal token every request must carry; null disables the check (development only).
      */
-    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes)
+    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes, final Refusals refusals)
     {
         this.shards = shards;
-        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.bodyLimitBytes = bodyLimitBytes;
+        this.refusals = refusals;
+    }
+
+    /**
+     * Makes {@code server} answer with {@code router} (see {@link #router}), behind the checks of
+     * {@link HttpEdge}, and answer requests the HTTP codec could not read with the same JSON errors.
+     */
+    public HttpServer serve(final HttpServer server, final Router router)
+    {
+        final HttpEdge edge = new HttpEdge(router, refusals);
+        return server.invalidRequestHandler(edge::invalid).requestHandler(edge);
     }
 
     /**
      * @param open routes that answer without the internal token (health, the demo page); they say
      * nothing about any user
      * @param metrics the Prometheus scrape, behind the internal token like the API
+     * @param gateway takes the WebSocket upgrades of the gateway's path (it checks its own tokens); null
+     * when the gateway is off
      */
-    public Router router(final Vertx vertx, final java.util.function.Consumer<Router> open, final Handler<RoutingContext> metrics)
+    public Router router(final Vertx vertx, final java.util.function.Consumer<Router> open, final Handler<RoutingContext> metrics,
+        final Handler<ServerWebSocket> gateway)
     {
         final Router router = Router.router(vertx);
         open.accept(router);
+        router.route(Gateway.PATH).handler(ctx -> upgrade(ctx, gateway));
         router.route().handler(this::authenticate);
         router.get("/metrics").handler(metrics);
         router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
 
-        router.post("/v1/messages").handler(this::messageCreated);
-        router.post("/v1/users/:userId/channels/:channelId/ack").handler(this::ack);
-        router.post("/v1/users/:userId/acks").handler(this::bulkAck);
-        router.get("/v1/users/:userId/read-states").handler(this::readStates);
-        router.get("/v1/users/:userId/channels/:channelId/read-state").handler(this::readState);
-        router.delete("/v1/users/:userId/channels/:channelId/read-state").handler(this::deleteReadState);
-        router.get("/v1/users/:userId/badges").handler(this::badges);
+        route(router, HttpMethod.POST, "/v1/messages", this::messageCreated);
+        route(router, HttpMethod.POST, "/v1/users/:userId/channels/:channelId/ack", this::ack);
+        route(router, HttpMethod.POST, "/v1/users/:userId/acks", this::bulkAck);
+        route(router, HttpMethod.GET, "/v1/users/:userId/read-states", this::readStates);
+        route(router, HttpMethod.GET, "/v1/users/:userId/channels/:channelId/read-state", this::readState);
+        route(router, HttpMethod.DELETE, "/v1/users/:userId/channels/:channelId/read-state", this::deleteReadState);
+        route(router, HttpMethod.GET, "/v1/users/:userId/badges", this::badges);
 
         router.route().failureHandler(this::failed);
+        router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request's path or query cannot be read"));
         router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
             "no route " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
-            ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(405, ctx ->
+        {
+            ctx.response().putHeader(HttpHeaders.ALLOW, allowed(ctx.request().path()));
+            error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
+        });
         return router;
+    }
+
+    private void route(final Router router, final HttpMethod method, final String path, final Handler<RoutingContext> handler)
+    {
+        router.route(method, path).handler(handler);
+        routes.add(new Route(method, path.replaceAll(":\\w+", "[^/]+")));
+    }
+
+    /** @return the methods the routes take on a path, for the Allow header. */
+    private String allowed(final String path)
+    {
+        final Set<String> methods = new TreeSet<>();
+        for (final Route route : routes)
+        {
+            if (path.matches(route.pattern()))
+            {
+                methods.add(route.method().name());
+            }
+        }
+        return String.join(", ", methods);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Routes
     // ---------------------------------------------------------------------------------------------
+
+    /** The gateway's path takes WebSocket upgrades only, and only while the gateway is on. */
+    private void upgrade(final RoutingContext ctx, final Handler<ServerWebSocket> gateway)
+    {
+        if (gateway == null)
+        {
+            error(ctx, 503, "gateway_off", "the WebSocket gateway is off: the service has no user-token secret");
+        }
+        else if (!HttpEdge.isWebSocketUpgrade(ctx.request()))
+        {
+            error(ctx, 400, "websocket_required", "this path takes a WebSocket upgrade");
+        }
+        else
+        {
+            ctx.request().toWebSocket().onSuccess(gateway).onFailure(e ->
+                error(ctx, 400, "bad_handshake", "the WebSocket handshake is not valid"));
+        }
+    }
 
     /**
      * A message was created. First every user it touches is made resident (a failure here changes
@@ -242,13 +315,17 @@ public final class HttpApi
         return shards.ofUser(userId);
     }
 
-    /** Every route, known or not, needs the internal token; it is compared in constant time. */
+    /**
+     * Every route, known or not, needs the internal token, as {@code Bearer <token>} (the scheme in any
+     * case); the token is compared in constant time.
+     */
     private void authenticate(final RoutingContext ctx)
     {
         if (token != null)
         {
             final String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))
+            final boolean bearer = given != null && given.regionMatches(true, 0, BEARER, 0, BEARER.length());
+            if (!bearer || !MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8)))
             {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
                 error(ctx, 401, "unauthorized", given == null ?
@@ -270,9 +347,9 @@ public final class HttpApi
         {
             error(ctx, 413, "payload_too_large", "the body is larger than the limit of " + bodyLimitBytes + " bytes");
         }
-        else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500)
+        else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500)
         {
-            error(ctx, ctx.statusCode(), "bad_request", "the request could not be handled");
+            error(ctx, ctx.statusCode(), codeOf(ctx.statusCode()), "the request could not be handled");
         }
         else
         {
@@ -281,8 +358,24 @@ public final class HttpApi
         }
     }
 
+    /** A code for a refusal that only has a status, such as one a handler of Vert.x Web answered. */
+    private static String codeOf(final int status)
+    {
+        switch (status)
+        {
+            case 404:
+                return "not_found";
+            case 405:
+                return "method_not_allowed";
+            case 415:
+                return "unsupported_media_type";
+            default:
+                return "bad_request";
+        }
+    }
+
     /** The one place a refusal becomes an HTTP answer. */
-    private static void refuse(final RoutingContext ctx, final Refusal refusal)
+    private void refuse(final RoutingContext ctx, final Refusal refusal)
     {
         if (refusal.retryAfterSeconds() > 0)
         {
@@ -296,8 +389,12 @@ public final class HttpApi
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 
-    private static void error(final RoutingContext ctx, final int status, final String code, final String message)
+    private void error(final RoutingContext ctx, final int status, final String code, final String message)
     {
+        if (status < 500)
+        {
+            refusals.refused(status, code, message);
+        }
         if (!ctx.response().ended())
         {
             json(ctx, status, Codec.error(code, message));
