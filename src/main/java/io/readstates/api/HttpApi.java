@@ -1,7 +1,6 @@
 package io.readstates.api;
 
 import io.readstates.domain.Badges;
-import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
@@ -25,7 +24,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.LongStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -180,15 +182,17 @@ public final class HttpApi
             }
         }
 
-        final List<Future<Object>> loads = new ArrayList<>();
-        loads.add(shards.ofUser(authorId).withUser(authorId, s -> null));
+        final Map<Integer, List<Long>> mentionedByShard = new TreeMap<>();
         for (final long userId : mentioned)
         {
-            loads.add(shards.ofUser(userId).withUser(userId, s -> null));
+            mentionedByShard.computeIfAbsent(shards.indexOfUser(userId), k -> new ArrayList<>()).add(userId);
         }
-        Future.all(loads).compose(loaded ->
+        final int authorShard = shards.indexOfUser(authorId);
+        mentionedByShard.computeIfAbsent(authorShard, k -> new ArrayList<>());
+        // First every shard the message touches checks that its part fits; only then is anything applied.
+        messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, false).compose(checked ->
         {
-            final List<Future<Object>> changes = new ArrayList<>();
+            final List<Future<?>> changes = new ArrayList<>();
             final int home = shards.homeOfChannel(channelId);
             for (int i = 0; i < shards.count(); i++)
             {
@@ -199,17 +203,28 @@ public final class HttpApi
                     return null;
                 }));
             }
-            changes.add(shards.ofUser(authorId).withUser(authorId, s -> s.ack(authorId, channelId, messageId)));
-            for (final long userId : mentioned)
-            {
-                changes.add(shards.ofUser(userId).withUser(userId, s ->
-                {
-                    s.mention(userId, channelId, messageId);
-                    return null;
-                }));
-            }
+            changes.add(messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, true));
             return Future.all(changes);
         }).onSuccess(done -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+    }
+
+    /** The message's part on each shard it touches, with all of that shard's users resident at once. */
+    private Future<?> messageParts(final long channelId, final long messageId, final long authorId, final int authorShard,
+        final Map<Integer, List<Long>> mentionedByShard, final boolean apply)
+    {
+        final List<Future<?>> parts = new ArrayList<>();
+        mentionedByShard.forEach((shard, users) ->
+        {
+            final long[] mentioned = users.stream().mapToLong(Long::longValue).toArray();
+            final long author = shard == authorShard ? authorId : 0;
+            final long[] all = author == 0 ? mentioned : LongStream.concat(LongStream.of(mentioned), LongStream.of(author)).toArray();
+            parts.add(shards.get(shard).withUsers(all, s ->
+            {
+                s.message(channelId, messageId, author, mentioned, apply);
+                return null;
+            }));
+        });
+        return Future.all(parts);
     }
 
     private void ack(final RoutingContext ctx)
@@ -244,15 +259,7 @@ public final class HttpApi
             channels[i] = entry.id("channelId");
             messages[i] = entry.id("messageId");
         }
-        shard(userId).withUser(userId, s ->
-            {
-                final List<ReadStateView> after = new ArrayList<>(channels.length);
-                for (int i = 0; i < channels.length; i++)
-                {
-                    after.add(s.ack(userId, channels[i], messages[i]));
-                }
-                return after;
-            })
+        shard(userId).withUser(userId, s -> s.acks(userId, channels, messages))
             .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", Codec.readStates(states))))
             .onFailure(ctx::fail);
     }

@@ -19,6 +19,9 @@ public final class Refusal extends RuntimeException
         RETRY_AFTER_SECONDS);
     public static final Refusal MEMORY_FULL = new Refusal(503, "memory_full",
         "memory is full of changes not yet written to Redis; retry shortly", RETRY_AFTER_SECONDS);
+    public static final Refusal CACHE_TOO_SMALL = new Refusal(507, "cache_too_small",
+        "the user's read states do not fit in this service's cache even when it holds nothing else; retrying will " +
+        "not help: the cache (cacheBytes) must grow", 0);
     public static final Refusal STOPPING = new Refusal(503, "stopping",
         "the service is stopping; retry on another instance or shortly", RETRY_AFTER_SECONDS);
 

@@ -10,6 +10,9 @@ import io.readstates.store.ReadState;
 import io.readstates.store.ReadStateRules;
 import io.readstates.store.ReadStateStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +27,8 @@ import java.util.List;
 public final class ReadStates
 {
     private static final boolean CHECK_OWNER = Boolean.getBoolean("readstates.checkOwner");
+    private static final Logger LOG = LoggerFactory.getLogger(ReadStates.class);
+    private static final long TOO_SMALL_WARNING_INTERVAL_MS = 60_000;
 
     private final String name;
     private final ReadStateStore store;
@@ -32,6 +37,7 @@ public final class ReadStates
     private final ShardListener listener;
     private final Thread owner = Thread.currentThread();
     private final ReadState scratch = new ReadState();
+    private long lastTooSmallWarning;
 
     ReadStates(final String name, final ReadStateStore store, final ChannelTable channels, final ShardListener listener)
     {
@@ -90,6 +96,120 @@ public final class ReadStates
     }
 
     /**
+     * Plain acks of several channels of one user, applied all or none: if they do not all fit, none is.
+     *
+     * @return the read states after, in the order of the channels
+     */
+    public List<ReadStateView> acks(final long userId, final long[] channelIds, final long[] messageIds)
+    {
+        ensureRoom(new long[] {userId}, missingRecords(userId, channelIds));
+        final List<ReadStateView> after = new ArrayList<>(channelIds.length);
+        for (int i = 0; i < channelIds.length; i++)
+        {
+            after.add(ack(userId, channelIds[i], messageIds[i]));
+        }
+        return after;
+    }
+
+    /**
+     * What a new message does to this shard's users, all or none: its author's read state is acked to
+     * it and each mentioned user gets a mention. With {@code apply} false it only checks that
+     * everything fits, so that a message spanning shards can be checked on all of them first.
+     *
+     * @param authorId the author if it is a user of this shard, else 0
+     * @param mentioned mentioned users of this shard, the author excluded
+     */
+    public void message(final long channelId, final long messageId, final long authorId, final long[] mentioned,
+        final boolean apply)
+    {
+        final long[] users = authorId == 0 ? mentioned : append(mentioned, authorId);
+        ensureRoom(users, missingRecords(users, channelId));
+        if (!apply)
+        {
+            return;
+        }
+        if (authorId != 0)
+        {
+            ack(authorId, channelId, messageId);
+        }
+        for (final long userId : mentioned)
+        {
+            mention(userId, channelId, messageId);
+        }
+    }
+
+    /** Refuses now, before anything is changed, what would not fit; uses each user so that room is made elsewhere. */
+    private void ensureRoom(final long[] users, final int newRecords)
+    {
+        for (final long userId : users)
+        {
+            store().forEach(userId, (channelId, lastRead, mentions, version) -> { });
+        }
+        if (newRecords > 0 && !store.canAdd(users, newRecords))
+        {
+            throw newRecords > store.recordCapacity() ? cacheTooSmall() : Refusal.MEMORY_FULL;
+        }
+    }
+
+    private int missingRecords(final long userId, final long[] channelIds)
+    {
+        int missing = 0;
+        for (int i = 0; i < channelIds.length; i++)
+        {
+            if (!store().get(userId, channelIds[i], scratch) && !repeats(channelIds, i))
+            {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    private int missingRecords(final long[] users, final long channelId)
+    {
+        int missing = 0;
+        for (int i = 0; i < users.length; i++)
+        {
+            if (!store().get(users[i], channelId, scratch) && !repeats(users, i))
+            {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    private static boolean repeats(final long[] values, final int index)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (values[i] == values[index])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long[] append(final long[] values, final long value)
+    {
+        final long[] longer = java.util.Arrays.copyOf(values, values.length + 1);
+        longer[values.length] = value;
+        return longer;
+    }
+
+    /** A user who cannot fit however much is evicted: an operator must grow the cache. */
+    Refusal cacheTooSmall()
+    {
+        final long now = System.currentTimeMillis();
+        if (now - lastTooSmallWarning > TOO_SMALL_WARNING_INTERVAL_MS)
+        {
+            lastTooSmallWarning = now;
+            LOG.warn("{}: a user's read states do not fit in the shard's cache of {} records even alone; raise cacheBytes",
+                name, store.recordCapacity());
+        }
+        return Refusal.CACHE_TOO_SMALL;
+    }
+
+    /**
      * Learns of a new message in a channel; the channel's home shard also records it for writing.
      * Users are handled separately, on their own shards.
      */
@@ -106,7 +226,8 @@ public final class ReadStates
     {
         if (outcome == Outcome.FULL)
         {
-            throw Refusal.MEMORY_FULL;
+            final int records = store.forEach(userId, (channel, lastRead, mentions, version) -> { });
+            throw records + 1 > store.recordCapacity() ? cacheTooSmall() : Refusal.MEMORY_FULL;
         }
         if (outcome == Outcome.NOT_RESIDENT)
         {

@@ -131,6 +131,61 @@ public final class Shard extends VerticleBase
         return promise.future();
     }
 
+    /**
+     * Runs {@code work} on this shard's event loop once all the users are resident at the same time,
+     * loading those that are not; like {@link #withUser} otherwise.
+     */
+    public <T> Future<T> withUsers(final long[] userIds, final Work<T> work)
+    {
+        final Context caller = Vertx.currentContext();
+        final Promise<T> promise = Promise.promise();
+        hand(promise, () -> whenAllResident(userIds, 0, failure ->
+        {
+            if (failure != null)
+            {
+                answer(caller, promise, null, failure);
+            }
+            else
+            {
+                perform(caller, promise, work);
+            }
+        }));
+        return promise.future();
+    }
+
+    /**
+     * Loads the users one after the other until all are resident at once. Loading one may evict
+     * another that was loaded before it, so the loads are bounded: past them memory is too full.
+     */
+    private void whenAllResident(final long[] userIds, final int loads, final Waiter waiter)
+    {
+        final ReadStateStore store = readStates.store();
+        for (final long userId : userIds)
+        {
+            if (!store.isResident(userId))
+            {
+                if (loads > 2 * userIds.length)
+                {
+                    waiter.resume(Refusal.MEMORY_FULL);
+                    return;
+                }
+                whenResident(userId, failure ->
+                {
+                    if (failure != null)
+                    {
+                        waiter.resume(failure);
+                    }
+                    else
+                    {
+                        whenAllResident(userIds, loads + 1, waiter);
+                    }
+                });
+                return;
+            }
+        }
+        waiter.resume(null);
+    }
+
     /** Runs {@code work} on this shard's event loop, whoever the user; completes on the caller's context. */
     public <T> Future<T> run(final Work<T> work)
     {
@@ -225,7 +280,7 @@ public final class Shard extends VerticleBase
             }
             else if (store.install(userId, ar.result()) == Outcome.FULL)
             {
-                failure = Refusal.MEMORY_FULL;
+                failure = ar.result().size() >= store.recordCapacity() ? readStates.cacheTooSmall() : Refusal.MEMORY_FULL;
             }
             for (final Waiter w : resumed)
             {

@@ -66,6 +66,16 @@ public interface ReadStateStore extends AutoCloseable
     Outcome deleteUser(long userId);
 
     /**
+     * Whether {@code records} new read states of some resident users would fit now, counting what
+     * evicting clean users other than these would free. A caller that checks a whole request first,
+     * then applies it on the same thread, applies all of it or none; it uses each of the users just
+     * before (so that they are the most recently used, and making room evicts others first).
+     *
+     * @return false if they would not fit, or a user is not resident
+     */
+    boolean canAdd(long[] userIds, int records);
+
+    /**
      * Drops a clean user from memory.
      *
      * @return false if the user is not resident or has records not yet written.

@@ -68,6 +68,26 @@ final class ReferenceModel implements ReadStateStore
         }
     }
 
+    @Override
+    public boolean canAdd(final long[] userIds, final int records)
+    {
+        final java.util.Set<Long> kept = new java.util.HashSet<>();
+        for (final long userId : userIds)
+        {
+            if (!users.containsKey(userId))
+            {
+                return false;
+            }
+            kept.add(userId);
+        }
+        int possible = recordCapacity - slotsUsed();
+        for (final Long c : lru)
+        {
+            possible += kept.contains(c) ? 0 : users.get(c).size();
+        }
+        return possible >= records;
+    }
+
     private boolean makeRoom(final int records, final int newUsers, final Long keep)
     {
         final List<Long> candidates = new ArrayList<>(lru);

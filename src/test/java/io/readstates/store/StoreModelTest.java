@@ -138,6 +138,13 @@ class StoreModelTest
             partialCollect();
             return null;
         }
+        if (dice < 90)
+        {
+            final int records = random.nextInt(5);
+            final long[] users = {user, pick(USER_IDS), user};
+            check("canAdd " + records, model.canAdd(users, records), store.canAdd(users, records));
+            return null;
+        }
         if (dice < 92)
         {
             final long version = random.nextInt(6);

@@ -319,11 +319,39 @@ public final class OffHeapReadStateStore implements ReadStateStore
         return true;
     }
 
-    /**
-     * Evicts clean users, least recently used first and never {@code keep}, until the free slots
-     * suffice. Evicts nothing and answers false when even evicting every candidate would not.
-     */
-    private boolean makeRoom(final int recordsNeeded, final int usersNeeded, final int keep)
+    @Override
+    public boolean canAdd(final long[] userIds, final int recordsNeeded)
+    {
+        long keptClean = 0;
+        for (int i = 0; i < userIds.length; i++)
+        {
+            final int user = users.find(userIds[i]);
+            if (user == NIL)
+            {
+                return false;
+            }
+            if (users.isClean(user) && !seenBefore(userIds, i))
+            {
+                keptClean += users.records(user);
+            }
+        }
+        return records.capacity() - records.used() + users.cleanRecords() - keptClean >= recordsNeeded;
+    }
+
+    private static boolean seenBefore(final long[] ids, final int index)
+    {
+        for (int i = 0; i < index; i++)
+        {
+            if (ids[i] == ids[index])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true if the free slots, with those of every clean user but {@code keep}, suffice. */
+    private boolean roomPossible(final int recordsNeeded, final int usersNeeded, final int keep)
     {
         final int freeRecords = records.capacity() - records.used();
         final int freeUsers = users.capacity() - users.resident();
@@ -334,7 +362,16 @@ public final class OffHeapReadStateStore implements ReadStateStore
         final boolean keepIsClean = keep != NIL && users.isClean(keep);
         final long evictableRecords = users.cleanRecords() - (keepIsClean ? users.records(keep) : 0);
         final int evictableUsers = users.cleanUsers() - (keepIsClean ? 1 : 0);
-        if (freeRecords + evictableRecords < recordsNeeded || freeUsers + evictableUsers < usersNeeded)
+        return freeRecords + evictableRecords >= recordsNeeded && freeUsers + evictableUsers >= usersNeeded;
+    }
+
+    /**
+     * Evicts clean users, least recently used first and never {@code keep}, until the free slots
+     * suffice. Evicts nothing and answers false when even evicting every candidate would not.
+     */
+    private boolean makeRoom(final int recordsNeeded, final int usersNeeded, final int keep)
+    {
+        if (!roomPossible(recordsNeeded, usersNeeded, keep))
         {
             return false;
         }

@@ -446,7 +446,27 @@ public final class OnHeapReadStateStore implements ReadStateStore
         }
     }
 
-    private boolean makeRoom(final int recordsNeeded, final int usersNeeded, final User keep)
+    @Override
+    public boolean canAdd(final long[] userIds, final int recordsNeeded)
+    {
+        final java.util.Set<User> kept = new java.util.HashSet<>();
+        long keptClean = 0;
+        for (final long userId : userIds)
+        {
+            final User user = resident.get(userId);
+            if (user == null)
+            {
+                return false;
+            }
+            if (user.dirty == 0 && kept.add(user))
+            {
+                keptClean += user.records.size();
+            }
+        }
+        return recordCapacity - usedRecords + cleanRecords - keptClean >= recordsNeeded;
+    }
+
+    private boolean roomPossible(final int recordsNeeded, final int usersNeeded, final User keep)
     {
         if (recordCapacity - usedRecords >= recordsNeeded && userCapacity - resident.size() >= usersNeeded)
         {
@@ -455,8 +475,13 @@ public final class OnHeapReadStateStore implements ReadStateStore
         final boolean keepIsClean = keep != null && keep.dirty == 0;
         final long evictableRecords = cleanRecords - (keepIsClean ? keep.records.size() : 0);
         final int evictableUsers = clean.size() - (keepIsClean ? 1 : 0);
-        if (recordCapacity - usedRecords + evictableRecords < recordsNeeded ||
-            userCapacity - resident.size() + evictableUsers < usersNeeded)
+        return recordCapacity - usedRecords + evictableRecords >= recordsNeeded &&
+            userCapacity - resident.size() + evictableUsers >= usersNeeded;
+    }
+
+    private boolean makeRoom(final int recordsNeeded, final int usersNeeded, final User keep)
+    {
+        if (!roomPossible(recordsNeeded, usersNeeded, keep))
         {
             return false;
         }
