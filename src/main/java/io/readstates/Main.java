@@ -1,16 +1,29 @@
 package io.readstates;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
 import io.readstates.config.Settings;
-import io.readstates.persist.LocalRedis;
+import io.readstates.persist.ManagedRedis;
 
 import java.io.IOException;
+import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Starts the service with the settings of the environment and conf/readstates.json. */
+/**
+ * Starts the service with the settings of the environment and conf/readstates.json.
+ *
+ * <p>Exit status: 0 after a clean stop (SIGTERM, Ctrl-C) with every change written; {@value #BAD_SETTING}
+ * when a setting is wrong or something the service needs is missing or taken (a port, the data
+ * directory); {@value #START_FAILED} when start-up failed otherwise; {@value #CHANGES_NOT_WRITTEN} when
+ * the service stopped with changes that Redis never confirmed.
+ */
 public final class Main
 {
+    static final int BAD_SETTING = 2;
+    static final int START_FAILED = 1;
+    static final int CHANGES_NOT_WRITTEN = 3;
     /** What stopping may take beyond the shards' own shutdown timeout: closing the server and Vert.x. */
     private static final long STOP_MARGIN_MS = 5_000;
 
@@ -18,12 +31,8 @@ public final class Main
     {
     }
 
-
     public static void main(final String[] args) throws Exception
     {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        final Logger log = LoggerFactory.getLogger(Main.class);
         final Settings settings;
         try
         {
@@ -32,28 +41,30 @@ public final class Main
         catch (final Settings.BadSetting e)
         {
             System.err.println("readstates: " + e.getMessage());
-            System.exit(2);
+            System.exit(BAD_SETTING);
             return;
         }
+        configureLogging(settings);
+        final Logger log = LoggerFactory.getLogger(Main.class);
         if (settings.insecureDevMode)
         {
             log.warn("INSECURE development mode: the HTTP API answers without checking any token");
         }
         settings.describe().forEach((key, value) -> log.info("setting {} = {}", key, value));
 
-        final LocalRedis localRedis;
+        final ManagedRedis localRedis;
         final String redisUrl;
         if (settings.redisUrl == null)
         {
             try
             {
-                localRedis = LocalRedis.start(settings.dataDir);
+                localRedis = ManagedRedis.start(settings.dataDir);
             }
             catch (final IOException e)
             {
                 System.err.println("readstates: no READSTATES_REDIS_URL is set and a local Redis could not be started: " +
                     e.getMessage());
-                System.exit(2);
+                System.exit(BAD_SETTING);
                 return;
             }
             redisUrl = localRedis.url();
@@ -73,32 +84,32 @@ public final class Main
         }
         catch (final Exception e)
         {
-            log.error("start-up failed", e);
             if (localRedis != null)
             {
                 localRedis.close();
             }
-            System.exit(1);
+            if (causedBy(e, BindException.class))
+            {
+                System.err.println("readstates: port " + settings.httpPort + " (httpPort, READSTATES_HTTP_PORT) is already in use");
+                System.exit(BAD_SETTING);
+                return;
+            }
+            log.error("start-up failed", e);
+            System.exit(START_FAILED);
             return;
         }
 
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             log.info("stopping: no new requests; writing every dirty record to Redis");
+            boolean written = false;
             try
             {
-                if (service.stop(settings.shutdownTimeoutMs + STOP_MARGIN_MS))
-                {
-                    log.info("stopped; every change was written");
-                }
-                else
-                {
-                    log.error("stopped before every change was written");
-                }
+                written = service.stop(settings.shutdownTimeoutMs + STOP_MARGIN_MS);
             }
             catch (final Exception e)
             {
-                log.error("stopped before every change was written", e);
+                log.error("stopping failed", e);
             }
             finally
             {
@@ -107,6 +118,50 @@ public final class Main
                     localRedis.close();
                 }
             }
+            if (written)
+            {
+                log.info("stopped; every change was written");
+            }
+            else
+            {
+                log.error("stopped before every change was written");
+            }
+            // The status of a stop by signal would otherwise be the signal's, whatever was written.
+            Runtime.getRuntime().halt(written ? 0 : CHANGES_NOT_WRITTEN);
         }, "readstates-shutdown"));
+    }
+
+    /**
+     * Logging as the settings say, whether they came from the environment or the configuration file:
+     * the logging configuration reads these as system properties before environment variables.
+     */
+    private static void configureLogging(final Settings settings)
+    {
+        System.setProperty("READSTATES_LOG_FORMAT", settings.logFormat);
+        System.setProperty("READSTATES_LOG_LEVEL", settings.logLevel);
+        final LoggerContext context = (LoggerContext)LoggerFactory.getILoggerFactory();
+        context.reset();
+        try
+        {
+            new ContextInitializer(context).autoConfig();
+        }
+        catch (final Exception e)
+        {
+            System.err.println("readstates: the logging configuration failed: " + e.getMessage());
+        }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    private static boolean causedBy(final Throwable failure, final Class<? extends Throwable> kind)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause())
+        {
+            if (kind.isInstance(t))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

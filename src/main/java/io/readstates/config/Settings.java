@@ -42,8 +42,10 @@ public final class Settings
     public final long shutdownTimeoutMs;
     public final int flushBatchRecords;
     public final long redisTimeoutMs;
-    /** plain or json; read by the logging configuration itself, checked here. */
+    /** plain or json. */
     public final String logFormat;
+    /** TRACE, DEBUG, INFO, WARN, ERROR or OFF. */
+    public final String logLevel;
     /** Null when the WebSocket gateway is off. */
     public final String userTokenSecret;
     public final long identifyTimeoutMs;
@@ -91,6 +93,7 @@ public final class Settings
         slowConsumerTimeoutMs = source.read("slowConsumerTimeoutMs", "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "5000",
             v -> longIn(v, 10, 600_000));
         logFormat = source.read("logFormat", "READSTATES_LOG_FORMAT", "plain", Settings::logFormat);
+        logLevel = source.read("logLevel", "READSTATES_LOG_LEVEL", "INFO", Settings::logLevel);
         if (token.isEmpty() && !insecureDevMode)
         {
             throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)",
@@ -208,14 +211,26 @@ public final class Settings
             }
             catch (final IllegalArgumentException e)
             {
-                throw new BadSetting(key + " (" + envName + ")", "'" + raw + "' " + e.getMessage());
+                // A URL may carry a password: it never appears in a message.
+                throw new BadSetting(key + " (" + envName + ")", "'" + raw.replaceFirst("//[^@/]*@", "//****@") + "' " +
+                    e.getMessage());
             }
         }
     }
 
     private static int port(final String v)
     {
-        return intIn(v, 0, 65535);
+        return intIn(v, 1, 65535);
+    }
+
+    private static String logLevel(final String v)
+    {
+        final String level = v.toUpperCase(Locale.ROOT);
+        if (!java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level))
+        {
+            throw new IllegalArgumentException("is not a log level; expected TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+        }
+        return level;
     }
 
     private static int intIn(final String v, final int min, final int max)

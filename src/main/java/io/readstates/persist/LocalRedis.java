@@ -21,11 +21,13 @@ public final class LocalRedis implements AutoCloseable
     private static final int PROBE_TIMEOUT_MS = 200;
 
     private final Process process;
+    private final Process watchdog;
     private final int port;
 
-    private LocalRedis(final Process process, final int port)
+    private LocalRedis(final Process process, final Process watchdog, final int port)
     {
         this.process = process;
+        this.watchdog = watchdog;
         this.port = port;
     }
 
@@ -52,7 +54,7 @@ public final class LocalRedis implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
-        final LocalRedis redis = new LocalRedis(process, port);
+        final LocalRedis redis = new LocalRedis(process, watchdog(process.pid()), port);
         final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!redis.listening())
         {
@@ -72,6 +74,22 @@ public final class LocalRedis implements AutoCloseable
             }
         }
         return redis;
+    }
+
+    /**
+     * A small shell loop that stops the server (SIGTERM: it writes its append-only file first) as soon as
+     * this JVM is gone, however it went: a SIGKILL or an OOM kill runs no shutdown hook, and a server
+     * left behind would hold the port and the data directory.
+     */
+    private static Process watchdog(final long redisPid) throws IOException
+    {
+        final long self = ProcessHandle.current().pid();
+        return new ProcessBuilder(List.of("sh", "-c",
+            "while kill -0 " + self + " 2>/dev/null && kill -0 " + redisPid + " 2>/dev/null; do sleep 1; done; " +
+            "kill -TERM " + redisPid + " 2>/dev/null"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     }
 
     public static int freePort() throws IOException
@@ -126,10 +144,17 @@ public final class LocalRedis implements AutoCloseable
         return "redis://127.0.0.1:" + port;
     }
 
+    /** @return completes when the server's process has exited, for whatever reason */
+    public java.util.concurrent.CompletableFuture<Process> onExit()
+    {
+        return process.onExit();
+    }
+
     /** Stops the server; on SIGTERM Redis flushes its append-only file before exiting. */
     @Override
     public void close()
     {
+        watchdog.destroy();
         process.destroy();
         try
         {

@@ -109,4 +109,31 @@ class SettingsTest
         assertTrue(!settings.describe().toString().contains("hunter2"), settings.describe().toString());
         assertTrue(!settings.describe().toString().contains("a-token-of-sixteen-chars"));
     }
+
+    @Test
+    void shouldRefusePortZero()
+    {
+        assertRefused("httpPort", env("READSTATES_HTTP_PORT", "0"));
+    }
+
+    @Test
+    void shouldValidateTheLogLevelAndTakeLoggingFromTheFile() throws Exception
+    {
+        assertRefused("logLevel", env("READSTATES_LOG_LEVEL", "LOUD"));
+        assertEquals("DEBUG", Settings.load(env("READSTATES_LOG_LEVEL", "debug")).logLevel);
+        final Path file = java.nio.file.Files.createTempFile("readstates", ".json");
+        java.nio.file.Files.writeString(file, "{\"logFormat\":\"json\",\"logLevel\":\"WARN\"}");
+        final Settings settings = Settings.load(env("READSTATES_CONFIG", file.toString()));
+        assertEquals("json", settings.logFormat);
+        assertEquals("WARN", settings.logLevel);
+    }
+
+    @Test
+    void shouldNeverShowAPasswordOfAMalformedRedisUrl()
+    {
+        final Settings.BadSetting e = assertThrows(Settings.BadSetting.class,
+            () -> Settings.load(env("READSTATES_REDIS_URL", "redis://user:s3cret-pass@host:port:oops")));
+        assertTrue(e.getMessage().contains("redisUrl"), e.getMessage());
+        assertTrue(!e.getMessage().contains("s3cret-pass"), e.getMessage());
+    }
 }

@@ -23,9 +23,19 @@ public final class ServiceProcess implements AutoCloseable
         this.log = log;
     }
 
+    /** Starts the service and waits until it answers. */
     public static ServiceProcess start(final Map<String, String> env) throws Exception
     {
-        final int port = LocalRedis.freePort();
+        final ServiceProcess service = launch(env);
+        service.awaitServing();
+        return service;
+    }
+
+    /** Starts the service without waiting for it; {@code env} may set its port. */
+    public static ServiceProcess launch(final Map<String, String> env) throws Exception
+    {
+        final int port = env.containsKey("READSTATES_HTTP_PORT") ? Integer.parseInt(env.get("READSTATES_HTTP_PORT")) :
+            LocalRedis.freePort();
         final Path log = Files.createTempFile("readstates-service", ".log");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final ProcessBuilder builder = new ProcessBuilder(List.of(java,
@@ -33,12 +43,26 @@ public final class ServiceProcess implements AutoCloseable
             "-cp", System.getProperty("java.class.path"), "io.readstates.Main"))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
         builder.environment().put("READSTATES_HTTP_PORT", String.valueOf(port));
         builder.environment().put("READSTATES_INTERNAL_TOKEN", RunningService.TOKEN);
-        final ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-        service.awaitServing();
-        return service;
+        builder.environment().putAll(env);
+        return new ServiceProcess(builder.start(), port, log);
+    }
+
+    /** @return the exit status; fails if the process does not exit within {@code timeoutMs} */
+    public int awaitExit(final long timeoutMs) throws InterruptedException
+    {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+        {
+            throw new IllegalStateException("the service did not exit within " + timeoutMs + " ms");
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process as the kernel's OOM killer would: SIGKILL, no shutdown hook. */
+    public void kill() throws InterruptedException
+    {
+        process.destroyForcibly().waitFor();
     }
 
     private void awaitServing()
