@@ -203,6 +203,9 @@ public final class ReadStatesService
             final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setPort(settings.httpPort)
                 .setTcpNoDelay(true)
+                // A connection that stays silent (a request never finished, a client gone without a word) is closed.
+                .setIdleTimeout((int)settings.connectionIdleTimeoutMs)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 // The gateway refuses messages over maxFrameBytes itself, with 1009, once it has read them:
                 // closing with a frame half read would reset the connection, and the client might never
                 // see why. Netty refuses frames over a larger backstop before buffering them. No

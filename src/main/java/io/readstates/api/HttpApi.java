@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
@@ -152,11 +153,31 @@ public final class HttpApi
         {
             error(ctx, 400, "websocket_required", "this path takes a WebSocket upgrade");
         }
+        else if (!validHandshake(ctx.request()))
+        {
+            // Vert.x would refuse it too, in plain text, and keep the connection: refuse it here, in JSON, and close.
+            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            ctx.response().bodyEndHandler(v -> ctx.request().connection().close());
+            error(ctx, 400, "bad_handshake", "a WebSocket upgrade is a GET with Connection: Upgrade, Sec-WebSocket-Key " +
+                "and Sec-WebSocket-Version: 13");
+        }
         else
         {
             ctx.request().toWebSocket().onSuccess(gateway).onFailure(e ->
-                error(ctx, 400, "bad_handshake", "the WebSocket handshake is not valid"));
+            {
+                error(ctx, 400, "bad_handshake", "the WebSocket handshake is not valid");
+                ctx.request().connection().close();
+            });
         }
+    }
+
+    private static boolean validHandshake(final HttpServerRequest request)
+    {
+        final String connection = request.getHeader(HttpHeaders.CONNECTION);
+        return request.method() == HttpMethod.GET && connection != null &&
+            connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade") &&
+            request.getHeader("Sec-WebSocket-Key") != null &&
+            "13".equals(request.getHeader("Sec-WebSocket-Version"));
     }
 
     /**
@@ -350,6 +371,11 @@ public final class HttpApi
         {
             refuse(ctx, (Refusal)failure);
         }
+        else if (connectionClosed(failure))
+        {
+            // The caller went away mid-answer: nothing to answer, nothing wrong here.
+            return;
+        }
         else if (ctx.statusCode() == 413)
         {
             error(ctx, 413, "payload_too_large", "the body is larger than the limit of " + bodyLimitBytes + " bytes");
@@ -363,6 +389,18 @@ public final class HttpApi
             LOG.error("request failed: {} {}", ctx.request().method(), ctx.request().path(), failure);
             error(ctx, 500, "internal", "an internal error occurred");
         }
+    }
+
+    private static boolean connectionClosed(final Throwable failure)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause())
+        {
+            if (t instanceof java.nio.channels.ClosedChannelException || t instanceof io.vertx.core.http.HttpClosedException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A code for a refusal that only has a status, such as one a handler of Vert.x Web answered. */

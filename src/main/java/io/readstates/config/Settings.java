@@ -54,6 +54,7 @@ public final class Settings
     public final int maxSessionsPerUser;
     public final int maxSessions;
     public final long slowConsumerTimeoutMs;
+    public final long connectionIdleTimeoutMs;
 
     private final Map<String, String> described = new LinkedHashMap<>();
 
@@ -92,6 +93,14 @@ public final class Settings
         maxSessions = source.read("maxSessions", "READSTATES_MAX_SESSIONS", "100000", v -> intIn(v, 1, 10_000_000));
         slowConsumerTimeoutMs = source.read("slowConsumerTimeoutMs", "READSTATES_SLOW_CONSUMER_TIMEOUT_MS", "5000",
             v -> longIn(v, 10, 600_000));
+        connectionIdleTimeoutMs = source.read("connectionIdleTimeoutMs", "READSTATES_CONNECTION_IDLE_TIMEOUT_MS", "120000",
+            v -> longIn(v, 1_000, 3_600_000));
+        if (connectionIdleTimeoutMs <= sessionIdleTimeoutMs / 2)
+        {
+            throw new BadSetting("connectionIdleTimeoutMs (READSTATES_CONNECTION_IDLE_TIMEOUT_MS)",
+                "must be more than half of sessionIdleTimeoutMs: the gateway pings a quiet session at half of it, and a " +
+                "connection closed before would lose its session without a close frame");
+        }
         logFormat = source.read("logFormat", "READSTATES_LOG_FORMAT", "plain", Settings::logFormat);
         logLevel = source.read("logLevel", "READSTATES_LOG_LEVEL", "INFO", Settings::logLevel);
         if (token.isEmpty() && !insecureDevMode)

@@ -150,7 +150,7 @@ public final class RawWebSocket implements AutoCloseable
     /**
      * Waits for the server's close frame.
      *
-     * @return its status code, or -1 if the connection ended without one
+     * @return its status code, -1 if the connection ended without one, -2 if it stayed open and silent
      */
     public int awaitCloseCode() throws Exception
     {
@@ -181,7 +181,11 @@ public final class RawWebSocket implements AutoCloseable
                 }
             }
         }
-        catch (final EOFException | SocketTimeoutException e)
+        catch (final SocketTimeoutException e)
+        {
+            return -2;
+        }
+        catch (final EOFException e)
         {
             return -1;
         }
