@@ -232,6 +232,20 @@ class GatewayTest
         }
     }
 
+    /** The session is registered before ready is written: a client may speak the moment ready arrives. */
+    @Test
+    void shouldTakeAFrameSentTheInstantReadyArrives() throws Exception
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            try (GatewayClient client = identified(newId()))
+            {
+                client.send(new JsonObject().put("op", "ping"));
+                assertEquals("pong", client.next(f -> true, 5_000).getString("op"), "session " + i);
+            }
+        }
+    }
+
     /** The shard never touches a socket: sessions coming and going cannot fail the changes pushed to them. */
     @Test
     void shouldApplyEveryAckWhileTheUsersSessionsComeAndGo() throws Exception
