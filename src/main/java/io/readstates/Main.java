@@ -2,24 +2,33 @@ package io.readstates;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
+import io.readstates.cli.TokenCommand;
+import io.readstates.config.Version;
 import io.readstates.config.Settings;
+import picocli.CommandLine;
 import io.readstates.persist.ManagedRedis;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Starts the service with the settings of the environment and conf/readstates.json.
+ * The command line: with no command, starts the service with the settings of the environment and
+ * conf/readstates.json; {@code token} signs a user token; {@code --help} and {@code --version}.
  *
  * <p>Exit status: 0 after a clean stop (SIGTERM, Ctrl-C) with every change written; {@value #BAD_SETTING}
  * when a setting is wrong or something the service needs is missing or taken (a port, the data
  * directory); {@value #START_FAILED} when start-up failed otherwise; {@value #CHANGES_NOT_WRITTEN} when
  * the service stopped with changes that Redis never confirmed.
  */
-public final class Main
+@CommandLine.Command(name = "readstates", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    subcommands = TokenCommand.class,
+    description = "Tracks what every user of a chat platform has read. With no command, runs the service.",
+    footerHeading = "%nSettings (environment variables; each also a key of conf/readstates.json, see README.md):%n")
+public final class Main implements Callable<Integer>
 {
     static final int BAD_SETTING = 2;
     static final int START_FAILED = 1;
@@ -27,11 +36,23 @@ public final class Main
     /** What stopping may take beyond the shards' own shutdown timeout: closing the server and Vert.x. */
     private static final long STOP_MARGIN_MS = 5_000;
 
-    private Main()
+    /** Set once the service runs: its threads keep the process alive, and its shutdown hook sets the exit status. */
+    private static volatile boolean running;
+
+    public static void main(final String[] args)
     {
+        final CommandLine commandLine = new CommandLine(new Main());
+        commandLine.getCommandSpec().usageMessage().footer(String.join("%n", Settings.environmentVariables()));
+        final int status = commandLine.execute(args);
+        if (!running)
+        {
+            System.exit(status);
+        }
     }
 
-    public static void main(final String[] args) throws Exception
+    /** Runs the service. */
+    @Override
+    public Integer call() throws Exception
     {
         final Settings settings;
         try
@@ -41,11 +62,11 @@ public final class Main
         catch (final Settings.BadSetting e)
         {
             System.err.println("readstates: " + e.getMessage());
-            System.exit(BAD_SETTING);
-            return;
+            return BAD_SETTING;
         }
         configureLogging(settings);
         final Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("readstates {} starting", Version.get());
         if (settings.insecureDevMode)
         {
             log.warn("INSECURE development mode: the HTTP API answers without checking any token");
@@ -64,8 +85,7 @@ public final class Main
             {
                 System.err.println("readstates: no READSTATES_REDIS_URL is set and a local Redis could not be started: " +
                     e.getMessage());
-                System.exit(BAD_SETTING);
-                return;
+                return BAD_SETTING;
             }
             redisUrl = localRedis.url();
             log.info("no Redis URL configured: started a local redis-server at {} keeping its data in {} (append-only)",
@@ -91,13 +111,12 @@ public final class Main
             if (causedBy(e, BindException.class))
             {
                 System.err.println("readstates: port " + settings.httpPort + " (httpPort, READSTATES_HTTP_PORT) is already in use");
-                System.exit(BAD_SETTING);
-                return;
+                return BAD_SETTING;
             }
             log.error("start-up failed", e);
-            System.exit(START_FAILED);
-            return;
+            return START_FAILED;
         }
+        running = true;
 
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -129,6 +148,7 @@ public final class Main
             // The status of a stop by signal would otherwise be the signal's, whatever was written.
             Runtime.getRuntime().halt(written ? 0 : CHANGES_NOT_WRITTEN);
         }, "readstates-shutdown"));
+        return 0;
     }
 
     /**

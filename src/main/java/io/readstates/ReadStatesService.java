@@ -3,6 +3,7 @@ package io.readstates;
 import io.readstates.api.HttpApi;
 import io.readstates.api.Refusals;
 import io.readstates.config.Settings;
+import io.readstates.config.Version;
 import io.readstates.gateway.Gateway;
 import io.readstates.gateway.GatewayLoop;
 import io.readstates.gateway.ShardSessions;
@@ -105,6 +106,7 @@ public final class ReadStatesService
             }));
         }
         metrics.bindShards(stats);
+        metrics.bindBuildInfo(Version.get());
         final Redis healthRedis = RedisConnections.create(vertx, redisUrl, "redis-health");
         final HealthChecks live = Health.live(vertx);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs);

@@ -131,6 +131,22 @@ public final class Settings
     /** Settings from the environment and the configuration file it names (or conf/readstates.json if present). */
     public static Settings load(final Map<String, String> env)
     {
+        return new Settings(new Source(file(env), env));
+    }
+
+    /**
+     * The user-token secret alone, from the same places as every setting, for tools that sign tokens.
+     *
+     * @return the secret, or null if none is set
+     */
+    public static String userTokenSecret(final Map<String, String> env)
+    {
+        final String secret = new Source(file(env), env).readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
+        return secret.isEmpty() ? null : secret;
+    }
+
+    private static JsonObject file(final Map<String, String> env)
+    {
         final String named = env.get("READSTATES_CONFIG");
         final Path file = Path.of(named != null && !named.isEmpty() ? named : "conf/readstates.json");
         JsonObject json = new JsonObject();
@@ -149,7 +165,7 @@ public final class Settings
         {
             throw new BadSetting("READSTATES_CONFIG", "no such file: " + file);
         }
-        return new Settings(new Source(json, env));
+        return json;
     }
 
     /** @return the environment variable of every setting. */

@@ -90,6 +90,13 @@ public final class Metrics
         }
     }
 
+    /** {@code readstates_build_info{version}} 1: which build answers. */
+    public void bindBuildInfo(final String version)
+    {
+        Gauge.builder("readstates_build_info", () -> 1).description("the version of the running build")
+            .tag("version", version).register(registry);
+    }
+
     /** Failures that escaped every handler on an event loop: a bug, each one. */
     public Counter unhandledFailures()
     {

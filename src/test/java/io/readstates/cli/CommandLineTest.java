@@ -1,0 +1,88 @@
+package io.readstates.cli;
+
+import io.readstates.config.Version;
+import io.readstates.gateway.UserTokens;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line, run as a user runs it: its own process, its output, its exit status. */
+class CommandLineTest
+{
+    private static final String SECRET = "a-user-token-secret-of-32-chars-or-more";
+
+    private record Run(int status, String output)
+    {
+    }
+
+    private static Run run(final Map<String, String> env, final String... args) throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            "io.readstates.Main"));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("READSTATES_USER_TOKEN_SECRET");
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        final String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "exited");
+        return new Run(process.exitValue(), output);
+    }
+
+    @Test
+    void shouldPrintTheVersionAndExit() throws Exception
+    {
+        final Run run = run(Map.of(), "--version");
+        assertEquals(0, run.status());
+        assertEquals("readstates " + Version.get(), run.output().trim());
+        assertTrue(!Version.get().equals("unknown") && !Version.get().contains("$"), Version.get());
+    }
+
+    @Test
+    void shouldListTheCommandsAndTheSettings() throws Exception
+    {
+        final Run run = run(Map.of(), "--help");
+        assertEquals(0, run.status());
+        assertTrue(run.output().contains("token"), run.output());
+        assertTrue(run.output().contains("READSTATES_HTTP_PORT"), run.output());
+    }
+
+    @Test
+    void shouldSignAUserTokenThatTheGatewayAccepts() throws Exception
+    {
+        final Run run = run(Map.of("READSTATES_USER_TOKEN_SECRET", SECRET), "token", "--user", "42", "--ttl", "1h");
+        assertEquals(0, run.status(), run.output());
+        final Vertx vertx = Vertx.vertx();
+        try
+        {
+            assertEquals(42L, new UserTokens(vertx, SECRET).verify(run.output().trim())
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseATokenWithoutASecretOrWithABadTtl() throws Exception
+    {
+        final Run noSecret = run(Map.of(), "token", "--user", "42");
+        assertEquals(2, noSecret.status(), noSecret.output());
+        assertTrue(noSecret.output().contains("READSTATES_USER_TOKEN_SECRET"), noSecret.output());
+        final Run badTtl = run(Map.of("READSTATES_USER_TOKEN_SECRET", SECRET), "token", "--user", "42", "--ttl", "soon");
+        assertEquals(2, badTtl.status(), badTtl.output());
+        assertTrue(badTtl.output().contains("--ttl"), badTtl.output());
+        final Run badUser = run(Map.of("READSTATES_USER_TOKEN_SECRET", SECRET), "token", "--user", "0");
+        assertEquals(2, badUser.status(), badUser.output());
+    }
+}
