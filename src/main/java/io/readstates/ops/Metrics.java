@@ -17,6 +17,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,18 +29,34 @@ public final class Metrics
 {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    /**
+     * The latencies an operator needs as histograms (per-route request latency, write-behind flush lag);
+     * every other timer and summary (sizes, pools, GC pauses) is count, sum and max only, which keeps a
+     * scrape small.
+     */
+    private static final Set<String> LATENCY_HISTOGRAMS = Set.of("vertx.http.server.response.time", "readstates_flush_lag");
+    /** Bucket bounds of those histograms: fine where the service lives (under a few ms), coarse beyond. */
+    private static final double[] LATENCY_BUCKETS_MS = {0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 10_000};
+
     public Metrics()
     {
+        final double[] bucketsNanos = new double[LATENCY_BUCKETS_MS.length];
+        for (int i = 0; i < bucketsNanos.length; i++)
+        {
+            bucketsNanos[i] = LATENCY_BUCKETS_MS[i] * 1_000_000;
+        }
         registry.config().meterFilter(new MeterFilter()
         {
             @Override
             public DistributionStatisticConfig configure(final Meter.Id id, final DistributionStatisticConfig config)
             {
-                if (id.getType() == Meter.Type.TIMER || id.getType() == Meter.Type.DISTRIBUTION_SUMMARY)
+                if (LATENCY_HISTOGRAMS.contains(id.getName()))
                 {
-                    return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+                    return DistributionStatisticConfig.builder().percentilesHistogram(false)
+                        .serviceLevelObjectives(bucketsNanos).build().merge(config);
                 }
-                return config;
+                return DistributionStatisticConfig.builder().percentilesHistogram(false).percentiles()
+                    .serviceLevelObjectives().build().merge(config);
             }
         });
     }
@@ -93,8 +110,9 @@ public final class Metrics
     /** {@code readstates_build_info{version}} 1: which build answers. */
     public void bindBuildInfo(final String version)
     {
-        Gauge.builder("readstates_build_info", () -> 1).description("the version of the running build")
-            .tag("version", version).register(registry);
+        // An info metric: Micrometer would drop the _info that Prometheus reserves for these, so it goes straight in.
+        io.prometheus.metrics.core.metrics.Info.builder().name("readstates_build").help("the version of the running build")
+            .labelNames("version").register(registry.getPrometheusRegistry()).addLabelValues(version);
     }
 
     /** Failures that escaped every handler on an event loop: a bug, each one. */

@@ -58,4 +58,36 @@ class MetricsTest
             assertTrue(scrape.contains("jvm_buffer_memory_used_bytes{id=\"direct\""), "direct memory");
         }
     }
+
+    /** Histograms where an operator needs them, and a scrape that stays small after traffic on every route. */
+    @Test
+    void shouldKeepTheScrapeUnder60KbAfterAThousandRequestsOnEveryRoute() throws Exception
+    {
+        try (TestRedis redis = new TestRedis(); RunningService service = RunningService.start(redis.url()))
+        {
+            final Api api = service.api();
+            for (int i = 1; i <= 1_000; i++)
+            {
+                final int user = 1 + i % 50;
+                switch (i % 8)
+                {
+                    case 0 -> api.post("/v1/users/" + user + "/channels/1/ack", "{\"messageId\":" + i + "}");
+                    case 1 -> api.post("/v1/users/" + user + "/acks", "{\"acks\":[{\"channelId\":2,\"messageId\":" + i + "}]}");
+                    case 2 -> api.post("/v1/messages", "{\"channelId\":1,\"messageId\":" + i + ",\"authorId\":" + user + "}");
+                    case 3 -> api.get("/v1/users/" + user + "/read-states");
+                    case 4 -> api.get("/v1/users/" + user + "/channels/1/read-state");
+                    case 5 -> api.delete("/v1/users/" + user + "/channels/3/read-state");
+                    case 6 -> api.get("/v1/users/" + user + "/badges");
+                    default -> api.get("/v1/users/x/badges");
+                }
+            }
+            final String scrape = Await.value("a flush lag histogram", 5_000, () -> api.get("/metrics").body(),
+                body -> body.contains("readstates_flush_lag_seconds_bucket"));
+            assertTrue(scrape.length() < 60 * 1024, "scrape of " + scrape.length() + " bytes");
+            assertTrue(scrape.contains("vertx_http_server_response_time_seconds_bucket"), "route latency histograms");
+            assertFalse(scrape.contains("vertx_http_server_response_bytes_bucket"), "no histogram of sizes");
+            assertFalse(scrape.contains("vertx_pool_usage_seconds_bucket"), "no histogram of pools");
+            assertEquals(1, sum(scrape, "readstates_build_info"));
+        }
+    }
 }
