@@ -6,6 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -134,6 +137,84 @@ class DeployManifestsTest
         assertEquals("redis://redis:6379", service.path("environment").path("READSTATES_REDIS_URL").asText());
         service.path("environment").fieldNames().forEachRemaining(name ->
             assertTrue(Settings.environmentVariables().contains(name), "unknown setting " + name));
+    }
+
+    /** The fields of the Kubernetes "restricted" Pod Security Standard, for every workload. */
+    @Test
+    void shouldMeetTheRestrictedPodSecurityStandard() throws IOException
+    {
+        final List<PodSpec> pods = new ArrayList<>();
+        for (final String file : List.of("readstates.yaml", "redis.yaml"))
+        {
+            for (final HasMetadata resource : manifests(file))
+            {
+                if (resource instanceof Deployment)
+                {
+                    pods.add(((Deployment)resource).getSpec().getTemplate().getSpec());
+                }
+                else if (resource instanceof StatefulSet)
+                {
+                    pods.add(((StatefulSet)resource).getSpec().getTemplate().getSpec());
+                }
+            }
+        }
+        assertEquals(2, pods.size());
+        for (final PodSpec pod : pods)
+        {
+            final PodSecurityContext podSecurity = pod.getSecurityContext();
+            assertEquals(Boolean.TRUE, podSecurity.getRunAsNonRoot());
+            assertTrue(podSecurity.getRunAsUser() != null && podSecurity.getRunAsUser() > 0, "a numeric non-root user");
+            assertEquals("RuntimeDefault", podSecurity.getSeccompProfile().getType());
+            for (final Container container : pod.getContainers())
+            {
+                final SecurityContext security = container.getSecurityContext();
+                assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation(), container.getName());
+                assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem(), container.getName());
+                assertEquals(List.of("ALL"), security.getCapabilities().getDrop(), container.getName());
+                assertEquals("IfNotPresent", container.getImagePullPolicy(), container.getName());
+                assertTrue(!container.getImage().endsWith(":latest") && container.getImage().contains(":"), container.getImage());
+            }
+        }
+    }
+
+    @Test
+    void shouldStopTheOldPodFirstAndLeaveTheServiceBeforeClosing() throws IOException
+    {
+        final Deployment deployment = (Deployment)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof Deployment).findFirst().orElseThrow();
+        assertEquals("Recreate", deployment.getSpec().getStrategy().getType(), "one owner per user: never two pods at once");
+        final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        final Container container = pod.getContainers().get(0);
+        final List<String> preStop = container.getLifecycle().getPreStop().getExec().getCommand();
+        assertEquals("sleep", preStop.get(0));
+        final long pauseS = Long.parseLong(preStop.get(1));
+        final Settings settings = Settings.load(environment(container));
+        assertTrue(pod.getTerminationGracePeriodSeconds() * 1000 > pauseS * 1000 + settings.shutdownTimeoutMs,
+            "the grace period covers the pause and the shutdown");
+        assertTrue(container.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(m.getMountPath())),
+            "a writable /tmp beside the read-only root file system");
+        final StatefulSet redis = (StatefulSet)manifests("redis.yaml").stream().filter(r -> r instanceof StatefulSet).findFirst().orElseThrow();
+        final Container redisContainer = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertNotNull(redisContainer.getLivenessProbe());
+        assertNotNull(redisContainer.getReadinessProbe());
+        assertNotNull(redisContainer.getResources().getLimits().get("memory"));
+        assertEquals(1, redis.getSpec().getVolumeClaimTemplates().size(), "persistent data");
+    }
+
+    @Test
+    void shouldRunAsANumericUserAndBuildFromLittle() throws IOException
+    {
+        final Matcher user = Pattern.compile("(?m)^USER (\\d+)(:\\d+)?$").matcher(Files.readString(DEPLOY.resolve("Dockerfile")));
+        assertTrue(user.find() && Long.parseLong(user.group(1)) > 0, "a numeric non-root user");
+        final String ignore = Files.readString(DEPLOY.resolve("Dockerfile.dockerignore"));
+        assertTrue(ignore.contains("*") && ignore.contains("!src") && ignore.contains("!pom.xml"), ignore);
+        final JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+        for (final String name : List.of("readstates", "redis"))
+        {
+            final JsonNode service = compose.path("services").path(name);
+            assertEquals("unless-stopped", service.path("restart").asText(), name);
+            assertTrue(!service.path("mem_limit").asText().isEmpty(), name + " has a memory limit");
+        }
     }
 
     private static long heapBytes(final String javaOpts)
