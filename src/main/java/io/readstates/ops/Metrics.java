@@ -74,7 +74,7 @@ public final class Metrics
 
     public static MicrometerMetricsOptions vertxMetricsOptions()
     {
-        return (MicrometerMetricsOptions)new MicrometerMetricsOptions()
+        return new MicrometerMetricsOptions()
             .setJvmMetricsEnabled(true)
             .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
             .setEnabled(true);

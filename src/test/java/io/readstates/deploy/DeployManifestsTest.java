@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.readstates.config.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +39,7 @@ class DeployManifestsTest
 {
     private static final Path DEPLOY = Path.of("deploy");
     private static final long JVM_OVERHEAD_BYTES = 256L << 20;
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static List<HasMetadata> manifests(final String file) throws IOException
     {
@@ -47,7 +48,7 @@ class DeployManifestsTest
         {
             if (!document.isBlank())
             {
-                resources.add(Serialization.unmarshal(document));
+                resources.add(SERIALIZATION.unmarshal(document));
             }
         }
         return resources;

@@ -175,6 +175,7 @@ class GatewayTest
     }
 
     @Test
+    @SuppressWarnings("try") // the sessions are opened to be held, not used
     void shouldRefuseASessionOverTheUsersLimitWith4005() throws Exception
     {
         final long user = newId();
@@ -248,6 +249,7 @@ class GatewayTest
 
     /** The shard never touches a socket: sessions coming and going cannot fail the changes pushed to them. */
     @Test
+    @SuppressWarnings("try") // each session is opened to be closed again, not used
     void shouldApplyEveryAckWhileTheUsersSessionsComeAndGo() throws Exception
     {
         final long user = newId();

@@ -61,10 +61,18 @@ public final class RunningService implements AutoCloseable
      * unnoticed on an event loop meanwhile, as the service's metrics tell.
      */
     @Override
-    public void close() throws Exception
+    public void close()
     {
         final double unhandled = Scrape.sum(api(), "readstates_unhandled_failures_total");
-        final boolean written = service.stop(20_000);
+        final boolean written;
+        try
+        {
+            written = service.stop(20_000);
+        }
+        catch (final Exception e)
+        {
+            throw new AssertionError("the service did not stop: " + e, e);
+        }
         if (!written || unhandled != 0)
         {
             throw new AssertionError("stopped with changes not written (" + !written + ") or " + unhandled +

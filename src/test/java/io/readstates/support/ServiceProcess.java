@@ -121,11 +121,18 @@ public final class ServiceProcess implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
         if (process.isAlive())
         {
-            process.destroyForcibly().waitFor();
+            try
+            {
+                process.destroyForcibly().waitFor();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
