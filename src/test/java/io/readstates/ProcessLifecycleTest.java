@@ -118,4 +118,24 @@ class ProcessLifecycleTest
             leftBehind.close();
         }
     }
+
+    /** With only a JDK: no redis-server on PATH, the bundled one runs, keeps the data, and starts again with it. */
+    @Test
+    void shouldRunTheBundledRedisWhenThereIsNoneOnThePath() throws Exception
+    {
+        final Path dataDir = Files.createTempDirectory("readstates-data");
+        final Map<String, String> env = Map.of("READSTATES_DATA_DIR", dataDir.toString(), "PATH", "");
+        try (ServiceProcess first = ServiceProcess.start(env))
+        {
+            assertEquals(200, first.api().post("/v1/users/5/channels/6/ack", "{\"messageId\":77}").status());
+            assertTrue(first.output().contains("redis-server: " + dataDir.toAbsolutePath().resolve("bin")), first.output());
+            assertEquals(0, first.terminate());
+        }
+        try (ServiceProcess second = ServiceProcess.start(env))
+        {
+            assertEquals("77", second.api().get("/v1/users/5/channels/6/read-state").json().getString("lastMessageId"),
+                "the data survived the restart");
+            assertEquals(0, second.terminate());
+        }
+    }
 }

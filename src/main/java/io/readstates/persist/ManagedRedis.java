@@ -121,6 +121,7 @@ public final class ManagedRedis implements AutoCloseable
     private void launch() throws IOException
     {
         final LocalRedis started = LocalRedis.start(dataDir, port);
+        LOG.info("redis-server: {}", started.executable());
         Files.writeString(dataDir.resolve(PID_FILE), String.valueOf(started.pid()));
         server = started;
         started.onExit().thenRun(() -> exited(started, FIRST_RESTART_DELAY_MS));
