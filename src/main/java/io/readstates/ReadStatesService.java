@@ -52,6 +52,9 @@ public final class ReadStatesService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReadStatesService.class);
 
+    /** The contract of the HTTP API (src/main/resources/openapi.json), served as it is. */
+    private static final io.vertx.core.buffer.Buffer OPENAPI = openApiDocument();
+
     private final Vertx vertx;
     private final List<String> shardDeployments;
     private final String apiDeployment;
@@ -165,6 +168,18 @@ public final class ReadStatesService
         }
     }
 
+    private static io.vertx.core.buffer.Buffer openApiDocument()
+    {
+        try (java.io.InputStream in = ReadStatesService.class.getResourceAsStream("/openapi.json"))
+        {
+            return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+        }
+        catch (final java.io.IOException | NullPointerException e)
+        {
+            throw new IllegalStateException("the service jar has no openapi.json", e);
+        }
+    }
+
     /** Routes that answer without the internal token: they reveal nothing about any user. */
     private static Consumer<Router> routes(final Vertx vertx, final HealthChecks live, final HealthChecks ready)
     {
@@ -172,6 +187,7 @@ public final class ReadStatesService
         {
             router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
             router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+            router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(OPENAPI));
             router.getWithRegex("^/demo$").handler(ctx -> ctx.redirect("/demo/"));
             router.get("/demo/*").handler(StaticHandler.create("webroot/demo").setCachingEnabled(false));
         };

@@ -60,6 +60,7 @@ public final class Api
         try
         {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Contract.check(method, path, response);
             return new Reply(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null), response.body());
         }
         catch (final IOException e)
