@@ -54,9 +54,36 @@ try {
   await page.waitForSelector(`tr[data-channel="${channel}"].unread`, { timeout: 10000 });
   await page.screenshot({ path: screenshot, fullPage: true });
 
+  const guild = await page.textContent(`tr[data-channel="${channel}"] td:nth-child(3)`);
+  if (guild !== '9') { throw new Error('expected the channel\'s guild 9, saw ' + guild); }
+  if (await page.getAttribute('#token', 'type') !== 'password') { throw new Error('the token field shows the token'); }
+
   await page.click(`tr[data-channel="${channel}"] button.ack`);
   await page.waitForFunction(() => document.getElementById('mentions').textContent === '0', null, { timeout: 10000 });
-  console.log('demo page: identified, saw the mention arrive live, cleared it with a click; screenshot at ' + screenshot);
+  await page.waitForSelector(`tr[data-channel="${channel}"]:not(.unread)`, { timeout: 10000 });
+  if (await page.$(`tr[data-channel="${channel}"] button.ack`)) { throw new Error('"Mark read" shown where nothing is unread'); }
+  await page.screenshot({ path: screenshot.replace('.png', '-read.png'), fullPage: true });
+
+  // A refused token: the connection closes with 4001 and nothing of the previous user stays on screen.
+  await page.fill('#token', 'not-a-token');
+  await page.click('#go');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('disconnected (4001'), null,
+    { timeout: 10000 });
+  if (await page.$(`tr[data-channel="${channel}"]`)) { throw new Error('the previous user\'s channels are still shown'); }
+  await page.screenshot({ path: screenshot.replace('.png', '-refused.png'), fullPage: true });
+
+  // On a phone.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.goto(base + '/demo/');
+  await phone.fill('#token', userToken(user));
+  await phone.click('#go');
+  await phone.waitForFunction(u => document.getElementById('status').textContent === 'connected as user ' + u, user,
+    { timeout: 10000 });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) { throw new Error('the page is wider than a phone by ' + overflow + ' px'); }
+  await phone.screenshot({ path: screenshot.replace('.png', '-phone.png'), fullPage: true });
+  console.log('demo page: identified, saw the mention arrive live with its guild, cleared it with a click, ' +
+    'refused a bad token and cleared the screen, fits a phone; screenshots at ' + screenshot.replace('.png', '*.png'));
 } finally {
   await browser.close();
 }

@@ -41,7 +41,8 @@ function renderChannels() {
     tr.dataset.channel = state.channelId;
     const unread = BigInt(state.channelLastMessageId || '0') > BigInt(state.lastMessageId);
     if (unread) { tr.classList.add('unread'); }
-    const cells = [unread ? '\u25CF' : '', state.channelId, state.lastMessageId, state.mentionCount, state.version];
+    const cells = [unread ? '\u25CF' : '', state.channelId, state.guildId || 'direct message', state.lastMessageId,
+      state.mentionCount, state.version];
     cells.forEach((value, i) => {
       const td = document.createElement('td');
       td.textContent = String(value);
@@ -50,11 +51,13 @@ function renderChannels() {
       tr.appendChild(td);
     });
     const action = document.createElement('td');
-    const ack = document.createElement('button');
-    ack.textContent = 'Mark read';
-    ack.className = 'ack';
-    ack.onclick = () => markRead(state.channelId);
-    action.appendChild(ack);
+    if (unread || state.mentionCount > 0) {
+      const ack = document.createElement('button');
+      ack.textContent = 'Mark read';
+      ack.className = 'ack';
+      ack.onclick = () => markRead(state.channelId);
+      action.appendChild(ack);
+    }
     tr.appendChild(action);
     body.appendChild(tr);
   }
@@ -68,9 +71,16 @@ function markRead(channelId) {
   socket.send(JSON.stringify({ op: 'ack', channelId: channelId, messageId: last }));
 }
 
-function connect() {
-  if (socket) { socket.close(); }
+// Nothing of a user stays on screen once its connection is gone or refused.
+function clear() {
   states.clear();
+  renderChannels();
+  renderBadges({ mentionCount: 0, guilds: [], directMessages: { unreadChannels: 0, mentionCount: 0 } });
+}
+
+function connect() {
+  if (socket) { socket.onclose = null; socket.close(); }
+  clear();
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/v1/gateway';
   socket = new WebSocket(url);
   $('status').textContent = 'connecting...';
@@ -91,10 +101,14 @@ function connect() {
       $('status').textContent = 'error: ' + frame.message;
     }
   };
-  socket.onclose = event => { $('status').textContent = 'disconnected (' + event.code + (event.reason ? ': ' + event.reason : '') + ')'; };
-  // Keep the session alive while the page is open.
-  setInterval(() => { if (socket.readyState === WebSocket.OPEN) { socket.send('{"op":"ping"}'); } }, 20000);
+  socket.onclose = event => {
+    clear();
+    $('status').textContent = 'disconnected (' + event.code + (event.reason ? ': ' + event.reason : '') + ')';
+  };
 }
+
+// Keep the session alive while the page is open.
+setInterval(() => { if (socket && socket.readyState === WebSocket.OPEN) { socket.send('{"op":"ping"}'); } }, 20000);
 
 $('go').onclick = connect;
 $('token').addEventListener('keydown', e => { if (e.key === 'Enter') { connect(); } });

@@ -1,6 +1,7 @@
 package io.readstates.gateway;
 
 import io.readstates.domain.Badges;
+import io.readstates.domain.Channel;
 import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
@@ -304,13 +305,13 @@ public final class GatewayLoop
                     return new Opened(refusal, null, null);
                 }
                 final List<ReadStateView> states = readStates.readStates(userId);
-                final long[] channelLasts = new long[states.size()];
-                for (int i = 0; i < channelLasts.length; i++)
+                final Channel[] channels = new Channel[states.size()];
+                for (int i = 0; i < channels.length; i++)
                 {
-                    channelLasts[i] = readStates.channelLastMessageId(states.get(i).channelId());
+                    channels[i] = readStates.channel(states.get(i).channelId());
                 }
                 final Badges badges = readStates.badges(userId);
-                return new Opened((short)0, Codec.readyFrame(userId, states, channelLasts, badges), Codec.badgesFrame(badges));
+                return new Opened((short)0, Codec.readyFrame(userId, states, channels, badges), Codec.badgesFrame(badges));
             }).onComplete(opened ->
             {
                 identifying = false;

@@ -1,6 +1,7 @@
 package io.readstates.gateway;
 
 import io.readstates.domain.Badges;
+import io.readstates.domain.Channel;
 import io.readstates.domain.ReadStateView;
 import io.readstates.ops.ShardStats;
 import io.readstates.shard.ReadStates;
@@ -72,12 +73,12 @@ public final class ShardSessions implements ShardListener
 
     @Override
     public void readStateChanged(final long userId, final long channelId, final ReadStateView state,
-        final long channelLastMessageId, final Badges badges)
+        final Channel channel, final Badges badges)
     {
         final List<Session> ofUser = byUser.get(userId);
         if (ofUser != null)
         {
-            deliver(ofUser, channelId, state == null ? null : Codec.readStateFrame(state, channelLastMessageId),
+            deliver(ofUser, channelId, state == null ? null : Codec.readStateFrame(state, channel),
                 Codec.badgesFrame(badges));
         }
     }

@@ -2,6 +2,7 @@ package io.readstates.shard;
 
 import io.readstates.domain.BadgeTally;
 import io.readstates.domain.Badges;
+import io.readstates.domain.Channel;
 import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.store.ChannelTable;
@@ -238,7 +239,7 @@ public final class ReadStates
             final boolean exists = store.get(userId, channelId, scratch);
             watchers.readStateChanged(userId, channelId, exists, exists ? scratch.lastReadMessageId : 0,
                 exists ? scratch.mentionCount : 0);
-            listener.readStateChanged(userId, channelId, exists ? view(scratch) : null, channels.lastMessageId(channelId),
+            listener.readStateChanged(userId, channelId, exists ? view(scratch) : null, channel(channelId),
                 watchers.badges(userId));
         }
     }
@@ -280,10 +281,10 @@ public final class ReadStates
         return tally.snapshot(userId);
     }
 
-    /** @return the last message id of a channel, 0 if none is known. */
-    public long channelLastMessageId(final long channelId)
+    /** @return a channel's last message id (0 if none is known) and guild. */
+    public Channel channel(final long channelId)
     {
-        return channels().lastMessageId(channelId);
+        return new Channel(channels().lastMessageId(channelId), channels.guildId(channelId));
     }
 
     // ---------------------------------------------------------------------------------------------

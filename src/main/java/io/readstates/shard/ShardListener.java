@@ -1,6 +1,7 @@
 package io.readstates.shard;
 
 import io.readstates.domain.Badges;
+import io.readstates.domain.Channel;
 import io.readstates.domain.ReadStateView;
 
 /**
@@ -14,7 +15,7 @@ public interface ShardListener
     {
         @Override
         public void readStateChanged(final long userId, final long channelId, final ReadStateView state,
-            final long channelLastMessageId, final Badges badges)
+            final Channel channel, final Badges badges)
         {
         }
 
@@ -28,10 +29,10 @@ public interface ShardListener
      * One of a watched user's read states changed.
      *
      * @param state the read state after, or null if it was deleted
-     * @param channelLastMessageId the channel's last message id: the id to ack to mark it read
+     * @param channel the channel's last message (the id to ack to mark it read) and guild
      * @param badges the user's badges after
      */
-    void readStateChanged(long userId, long channelId, ReadStateView state, long channelLastMessageId, Badges badges);
+    void readStateChanged(long userId, long channelId, ReadStateView state, Channel channel, Badges badges);
 
     /** A watched user's badges changed because one of its channels did (a new message, its guild). */
     void badgesChanged(long userId, Badges badges);

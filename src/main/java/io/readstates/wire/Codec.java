@@ -1,6 +1,7 @@
 package io.readstates.wire;
 
 import io.readstates.domain.Badges;
+import io.readstates.domain.Channel;
 import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.vertx.core.json.DecodeException;
@@ -91,24 +92,24 @@ public final class Codec
      * The snapshot a session starts with. Clients also get each channel's last message id, the id to
      * ack to mark the channel read.
      *
-     * @param channelLasts the last message id of each state's channel, in the same order
+     * @param channels each state's channel, in the same order
      */
-    public static String readyFrame(final long userId, final List<ReadStateView> states, final long[] channelLasts,
+    public static String readyFrame(final long userId, final List<ReadStateView> states, final Channel[] channels,
         final Badges badges)
     {
         final JsonArray list = new JsonArray();
         for (int i = 0; i < states.size(); i++)
         {
-            list.add(withChannelLast(states.get(i), channelLasts[i]));
+            list.add(withChannel(states.get(i), channels[i]));
         }
         return new JsonObject().put("op", "ready").put("userId", Ids.format(userId)).put("readStates", list)
             .put("badges", badges(badges)).encode();
     }
 
     /** {@code {"op":"read_state",...}}: one read state changed. */
-    public static String readStateFrame(final ReadStateView state, final long channelLast)
+    public static String readStateFrame(final ReadStateView state, final Channel channel)
     {
-        return withChannelLast(state, channelLast).put("op", "read_state").encode();
+        return withChannel(state, channel).put("op", "read_state").encode();
     }
 
     /** {@code {"op":"badges",...}}: the user's badges changed. */
@@ -123,9 +124,11 @@ public final class Codec
         return error(refusal).put("op", "error").encode();
     }
 
-    private static JsonObject withChannelLast(final ReadStateView state, final long channelLast)
+    /** A read state, with its channel's last message id and, for a guild's channel, the guild. */
+    private static JsonObject withChannel(final ReadStateView state, final Channel channel)
     {
-        return readState(state).put("channelLastMessageId", Ids.format(channelLast));
+        final JsonObject json = readState(state).put("channelLastMessageId", Ids.format(channel.lastMessageId()));
+        return channel.guildId() == Badges.DIRECT_MESSAGES ? json : json.put("guildId", Ids.format(channel.guildId()));
     }
 
     /** @return a client's frame as a JSON object, or null if it is not one. */

@@ -44,7 +44,7 @@ class ReadStatesBadgesTest
         {
             @Override
             public void readStateChanged(final long userId, final long channelId, final ReadStateView state,
-                final long channelLastMessageId, final Badges badges)
+                final io.readstates.domain.Channel channel, final Badges badges)
             {
                 told.put(userId, badges);
             }
