@@ -117,7 +117,7 @@ public final class ReadStatesService
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()));
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
-                settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs);
+                settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency());
         return chain
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
                     PrometheusScrapingHandler.create(metrics.registry())),

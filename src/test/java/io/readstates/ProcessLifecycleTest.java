@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,6 +137,31 @@ class ProcessLifecycleTest
             assertEquals("77", second.api().get("/v1/users/5/channels/6/read-state").json().getString("lastMessageId"),
                 "the data survived the restart");
             assertEquals(0, second.terminate());
+        }
+    }
+
+    /** logFormat from the configuration file, like its environment variable: one JSON object per line, no nulls. */
+    @Test
+    void shouldLogJsonLinesWhenTheConfigurationFileSaysSo() throws Exception
+    {
+        final Path config = Files.createTempFile("readstates", ".json");
+        Files.writeString(config, "{\"logFormat\":\"json\",\"logLevel\":\"INFO\"}");
+        try (ServiceProcess service = ServiceProcess.start(Map.of("READSTATES_CONFIG", config.toString(),
+            "READSTATES_REDIS_URL", "redis://127.0.0.1:" + LocalRedis.freePort())))
+        {
+            service.terminate();
+            final String[] lines = service.output().strip().split("\n");
+            assertTrue(lines.length > 5, service.output());
+            for (final String line : lines)
+            {
+                final io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(line);
+                assertTrue(event.getString("@timestamp").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)"), line);
+                for (final String field : List.of("level", "logger_name", "thread_name", "message"))
+                {
+                    assertTrue(event.getValue(field) instanceof String, field + " in " + line);
+                }
+                event.forEach(entry -> assertTrue(entry.getValue() != null, "no null fields: " + line));
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.readstates.gateway;
 
+import io.micrometer.core.instrument.Timer;
 import io.readstates.shard.Shards;
 import io.vertx.core.Vertx;
 
@@ -22,13 +23,17 @@ public final class Gateway
     final int maxFrameBytes;
     final long slowConsumerTimeoutMs;
     final long idleTimeoutMs;
+    final Timer pushLatency;
 
     /**
      * @param sessions the sessions of each shard, in shard order; each is also its shard's listener
+     * @param pushLatency records, for each push, the time from the change to its frame written
      */
     public Gateway(final Shards shards, final List<ShardSessions> sessions, final UserTokens tokens,
-        final long identifyTimeoutMs, final int maxFrameBytes, final long slowConsumerTimeoutMs, final long idleTimeoutMs)
+        final long identifyTimeoutMs, final int maxFrameBytes, final long slowConsumerTimeoutMs, final long idleTimeoutMs,
+        final Timer pushLatency)
     {
+        this.pushLatency = pushLatency;
         this.shards = shards;
         this.sessions = sessions;
         this.tokens = tokens;

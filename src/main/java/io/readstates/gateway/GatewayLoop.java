@@ -296,7 +296,7 @@ public final class GatewayLoop
         {
             final int shard = gateway.shards.indexOfUser(userId);
             final ShardSessions ofShard = gateway.sessions.get(shard);
-            final Session candidate = new Session(userId, shard, socket, context, System.currentTimeMillis());
+            final Session candidate = new Session(userId, shard, socket, context, System.currentTimeMillis(), gateway.pushLatency);
             gateway.shards.get(shard).withUser(userId, readStates ->
             {
                 final short refusal = ofShard.open(candidate, readStates);

@@ -1,8 +1,11 @@
 package io.readstates.gateway;
 
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * One identified WebSocket client of one user. Everything here belongs to the event loop that owns the
@@ -24,13 +27,18 @@ final class Session
     private final Context context;
     private final Outbox outbox = new Outbox();
     private final Outbox.Sink sink;
+    private final Timer pushLatency;
+    /** When the oldest update still in the outbox was produced, in nanoseconds; 0 when it is empty. */
+    private long oldestPendingNanos;
     private long behindSince;
     private long lastHeard;
     private boolean started;
     private boolean closed;
 
-    Session(final long userId, final int shard, final ServerWebSocket socket, final Context context, final long now)
+    Session(final long userId, final int shard, final ServerWebSocket socket, final Context context, final long now,
+        final Timer pushLatency)
     {
+        this.pushLatency = pushLatency;
         this.userId = userId;
         this.shard = shard;
         this.socket = socket;
@@ -60,8 +68,13 @@ final class Session
      */
     void deliver(final long channelId, final String stateFrame, final String badgesFrame)
     {
+        final long produced = System.nanoTime();
         context.runOnContext(v ->
         {
+            if (oldestPendingNanos == 0)
+            {
+                oldestPendingNanos = produced;
+            }
             outbox.offer(channelId, stateFrame, badgesFrame);
             flush(System.currentTimeMillis());
         });
@@ -91,7 +104,15 @@ final class Session
             return;
         }
         outbox.drainTo(sink);
-        if (!outbox.isEmpty() && behindSince == 0)
+        if (outbox.isEmpty())
+        {
+            if (oldestPendingNanos != 0)
+            {
+                pushLatency.record(System.nanoTime() - oldestPendingNanos, TimeUnit.NANOSECONDS);
+                oldestPendingNanos = 0;
+            }
+        }
+        else if (behindSince == 0)
         {
             behindSince = now;
         }

@@ -34,7 +34,8 @@ public final class Metrics
      * every other timer and summary (sizes, pools, GC pauses) is count, sum and max only, which keeps a
      * scrape small.
      */
-    private static final Set<String> LATENCY_HISTOGRAMS = Set.of("vertx.http.server.response.time", "readstates_flush_lag");
+    private static final Set<String> LATENCY_HISTOGRAMS = Set.of("vertx.http.server.response.time", "readstates_flush_lag",
+        "readstates_push_latency");
     /** Bucket bounds of those histograms: fine where the service lives (under a few ms), coarse beyond. */
     private static final double[] LATENCY_BUCKETS_MS = {0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 10_000};
 
@@ -119,6 +120,13 @@ public final class Metrics
     public Counter unhandledFailures()
     {
         return Counter.builder("readstates_unhandled_failures").description("failures no handler caught: bugs").register(registry);
+    }
+
+    /** A histogram of push latency: from a change on its shard to its frame written on the client's socket. */
+    public Timer pushLatency()
+    {
+        return Timer.builder("readstates_push_latency")
+            .description("from a change on the user's shard to its frame written on the client's socket").register(registry);
     }
 
     /** A histogram of write-behind batch sizes, for one shard. */

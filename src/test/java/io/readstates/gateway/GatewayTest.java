@@ -230,6 +230,7 @@ class GatewayTest
             final JsonObject first = other.next(f -> true, 5_000);
             assertEquals("read_state", first.getString("op"), "Bob's first frame after ready: " + first);
             assertEquals(String.valueOf(bobsChannel), first.getString("channelId"), "Bob receives nothing of Alice's");
+            assertTrue(Scrape.sum(api, "readstates_push_latency_seconds_count") >= 5, "each push written is timed");
         }
     }
 
