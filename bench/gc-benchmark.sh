@@ -62,6 +62,7 @@ for gc in $COLLECTORS; do
     GC_LINES_BEFORE=$(wc -l < "$OUT/$label-gc.log")
     "${TOOL[@]}" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
       --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$label" --connections=256 \
+      --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")" \
       "${POPULATION[@]}" | tee "$OUT/$label-summary.txt"
     RSS_MB=$(( $(ps -o rss= -p "$SERVICE") / 1024 ))
     tail -n +"$((GC_LINES_BEFORE + 1))" "$OUT/$label-gc.log" > "$OUT/$label-gc-measured.log"

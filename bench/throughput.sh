@@ -41,7 +41,8 @@ echo "$SERVICE_LINE"
 HOT_LINES=$("${TOOL[@]}" hot --url="http://127.0.0.1:$PORT" --token="$TOKEN" --redis="$REDIS_URL" --users=5 --rate=2000 --duration=30)
 echo "$HOT_LINES"
 GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" --sockets="$SOCKETS" \
-  --rate="$GATEWAY_RATE" --warmup=10 --duration="$GATEWAY_S" --out="$OUT" --label=gateway --connections=128)
+  --rate="$GATEWAY_RATE" --warmup=10 --duration="$GATEWAY_S" --out="$OUT" --label=gateway --connections=128 \
+  --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")")
 echo "$GATEWAY_LINES"
 stop_service
 

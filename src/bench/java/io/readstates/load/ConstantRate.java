@@ -25,7 +25,9 @@ final class ConstantRate
 
     /**
      * Runs the schedule from now until {@code end}, closing a second of {@code recorder} (if any) every
-     * second from {@code measureFrom}; returns 2 s after the end, so that answers in flight land.
+     * second from {@code measureFrom}; returns 2 s after the end, so that answers in flight land, with the
+     * recorder frozen on the event loop that records into it: the summary can then read it from any
+     * thread, and an answer later than that is counted as unanswered, not recorded under the reader.
      */
     static void drive(final Vertx vertx, final double rate, final long start, final long measureFrom, final long end,
         final Recorder recorder, final Sender sender) throws InterruptedException
@@ -45,7 +47,14 @@ final class ConstantRate
             if (now >= end)
             {
                 vertx.cancelTimer(id);
-                vertx.setTimer(2_000, t -> done.countDown());
+                vertx.setTimer(2_000, t ->
+                {
+                    if (recorder != null)
+                    {
+                        recorder.freeze();
+                    }
+                    done.countDown();
+                });
                 return;
             }
             for (long due = start + (long)(sent[0] * nanosPerRequest); due <= now; due = start + (long)(sent[0] * nanosPerRequest))

@@ -37,7 +37,7 @@ final class OpenLoop
         final Workload workload = new Workload(options);
         final Path out = Path.of(options.text("out", "."));
         final String label = options.text("label", "run");
-        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"));
+        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids());
 
         final Vertx vertx = LoadTool.vertx();
         final Http http = new Http(vertx, options);

@@ -32,6 +32,20 @@ final class Options
         return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
     }
 
+    /** @return the comma-separated process ids of {@code --measuredPids}: the service and its Redis */
+    java.util.List<Long> measuredPids()
+    {
+        final java.util.List<Long> pids = new java.util.ArrayList<>();
+        for (final String pid : text("measuredPids", "").split(","))
+        {
+            if (!pid.isBlank())
+            {
+                pids.add(Long.parseLong(pid.trim()));
+            }
+        }
+        return pids;
+    }
+
     double decimal(final String name, final double fallback)
     {
         return values.containsKey(name) ? Double.parseDouble(values.get(name)) : fallback;

@@ -20,21 +20,36 @@ final class Recorder
     private final Histogram total = new Histogram(MAX_US, 3);
     private final Histogram second = new Histogram(MAX_US, 3);
     private final PrintWriter timeline;
+    private final CpuAccount cpu;
+    private int contaminatedSeconds;
     private long errors;
+    /** Set on the recording thread once the measurement is over; see {@link #freeze}. */
+    private boolean frozen;
+    private long unanswered;
     private long secondErrors;
     private int seconds;
 
-    Recorder(final Path timelineCsv) throws IOException
+    /**
+     * @param measuredPids the processes under measurement (the service, its Redis); every other process's
+     * CPU is accounted per second, see {@link CpuAccount}
+     */
+    Recorder(final Path timelineCsv, final java.util.List<Long> measuredPids) throws IOException
     {
         timeline = timelineCsv == null ? null : new PrintWriter(Files.newBufferedWriter(timelineCsv));
+        cpu = new CpuAccount(measuredPids);
         if (timeline != null)
         {
-            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors");
+            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,contaminated");
         }
     }
 
     void record(final long latencyUs, final boolean ok)
     {
+        if (frozen)
+        {
+            unanswered++;
+            return;
+        }
         final long value = Math.min(Math.max(1, latencyUs), MAX_US);
         total.recordValue(value);
         second.recordValue(value);
@@ -45,14 +60,26 @@ final class Recorder
         }
     }
 
+    /**
+     * Ends the measurement: what is recorded after this counts as unanswered. Called on the thread that
+     * records, so that the histograms are never read while being written.
+     */
+    void freeze()
+    {
+        frozen = true;
+    }
+
     /** Closes the current second of the timeline. */
     void tick()
     {
         seconds++;
+        cpu.sample();
+        contaminatedSeconds += cpu.contaminated() ? 1 : 0;
         if (timeline != null)
         {
-            timeline.printf("%d,%d,%d,%d,%d,%d,%d%n", seconds, second.getTotalCount(), second.getValueAtPercentile(50),
-                second.getValueAtPercentile(99), second.getValueAtPercentile(99.9), second.getMaxValue(), secondErrors);
+            timeline.printf(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%d%n", seconds, second.getTotalCount(),
+                second.getValueAtPercentile(50), second.getValueAtPercentile(99), second.getValueAtPercentile(99.9),
+                second.getMaxValue(), secondErrors, cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated() ? 1 : 0);
             timeline.flush();
         }
         second.reset();
@@ -68,6 +95,13 @@ final class Recorder
     {
         out.printf("%s: %d completed in %.0f s (%.0f/s), %d errors%n", label, total.getTotalCount(), seconds,
             total.getTotalCount() / seconds, errors);
+        out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%n",
+            contaminatedSeconds, this.seconds, this.seconds == 0 ? 0 : 100.0 * contaminatedSeconds / this.seconds,
+            CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT);
+        if (unanswered > 0)
+        {
+            out.printf("  %d answered more than 2 s after the end, not counted%n", unanswered);
+        }
         out.printf("  latency us: p50 %d  p90 %d  p99 %d  p99.9 %d  p99.99 %d  max %d%n",
             total.getValueAtPercentile(50), total.getValueAtPercentile(90), total.getValueAtPercentile(99),
             total.getValueAtPercentile(99.9), total.getValueAtPercentile(99.99), total.getMaxValue());
