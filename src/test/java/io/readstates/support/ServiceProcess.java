@@ -68,7 +68,7 @@ public final class ServiceProcess implements AutoCloseable
     private void awaitServing()
     {
         final Api api = api();
-        Await.until("the service to answer on port " + port, 30_000, () ->
+        Await.value("the service to answer on port " + port, 30_000, () ->
         {
             if (!process.isAlive())
             {
@@ -76,19 +76,13 @@ public final class ServiceProcess implements AutoCloseable
             }
             try
             {
-                api.get("/v1/users/1/badges");
-                return true;
+                return "answered " + api.get("/v1/users/1/badges").status();
             }
             catch (final IllegalStateException notYet)
             {
-                return false;
+                return "not yet: " + notYet.getMessage();
             }
-        });
-    }
-
-    public Api api()
-    {
-        return new Api(port, RunningService.TOKEN);
+        }, seen -> seen.startsWith("answered"));
     }
 
     private String outputOrNothing()
