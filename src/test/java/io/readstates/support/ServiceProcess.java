@@ -85,6 +85,11 @@ public final class ServiceProcess implements AutoCloseable
         }, seen -> seen.startsWith("answered"));
     }
 
+    public Api api()
+    {
+        return new Api(port, RunningService.TOKEN);
+    }
+
     private String outputOrNothing()
     {
         try
