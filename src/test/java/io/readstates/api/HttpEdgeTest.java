@@ -2,12 +2,12 @@ package io.readstates.api;
 
 import io.readstates.support.RawHttp;
 import io.readstates.support.RunningService;
-import io.readstates.support.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,27 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpEdgeTest
 {
     private static final String AUTH = "Authorization: Bearer " + RunningService.TOKEN + "\r\n";
-    private static TestRedis redis;
     private static RunningService service;
 
     @BeforeAll
     static void start() throws Exception
     {
-        redis = new TestRedis();
-        service = RunningService.start(redis.url());
+        service = RunningService.withOwnRedis(Map.of());
     }
 
     @AfterAll
-    static void stop() throws Exception
+    static void stop()
     {
-        try
-        {
-            service.close();
-        }
-        finally
-        {
-            redis.close();
-        }
+        service.close();
     }
 
     private static RawHttp.Exchange send(final String request) throws Exception

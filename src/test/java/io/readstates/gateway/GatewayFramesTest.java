@@ -4,7 +4,6 @@ import io.readstates.support.Api;
 import io.readstates.support.GatewayClient;
 import io.readstates.support.RawWebSocket;
 import io.readstates.support.RunningService;
-import io.readstates.support.TestRedis;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,21 +19,19 @@ class GatewayFramesTest
 {
     private static final String SECRET = "a-user-token-secret-of-32-chars-or-more";
     private static final int MAX_FRAME_BYTES = 1024;
-    private static TestRedis redis;
     private static RunningService service;
     private static Vertx vertx;
 
     @BeforeAll
     static void start() throws Exception
     {
-        redis = new TestRedis();
-        service = RunningService.start(redis.url(), Map.of("READSTATES_USER_TOKEN_SECRET", SECRET,
+        service = RunningService.withOwnRedis(Map.of("READSTATES_USER_TOKEN_SECRET", SECRET,
             "READSTATES_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES)));
         vertx = Vertx.vertx();
     }
 
     @AfterAll
-    static void stop() throws Exception
+    static void stop()
     {
         try
         {
@@ -42,7 +39,6 @@ class GatewayFramesTest
         }
         finally
         {
-            redis.close();
             vertx.close();
         }
     }
@@ -132,7 +128,7 @@ class GatewayFramesTest
     @Test
     void shouldCloseEverySessionWith1001WhenTheServiceStops() throws Exception
     {
-        final RunningService stopping = RunningService.start(redis.url(), Map.of("READSTATES_USER_TOKEN_SECRET", SECRET));
+        final RunningService stopping = RunningService.start(service.redis().url(), Map.of("READSTATES_USER_TOKEN_SECRET", SECRET));
         try (GatewayClient client = GatewayClient.identified(stopping.port(), new UserTokens(vertx, SECRET).issue(78, 600)))
         {
             stopping.close();

@@ -15,11 +15,36 @@ public final class RunningService implements AutoCloseable
 
     private final ReadStatesService service;
     private final int port;
+    /** A Redis started for this service alone and stopped with it, or null. */
+    private TestRedis ownRedis;
 
     private RunningService(final ReadStatesService service, final int port)
     {
         this.service = service;
         this.port = port;
+    }
+
+    /** The service on a Redis of its own, which {@link #close} stops too. */
+    public static RunningService withOwnRedis(final Map<String, String> overrides) throws Exception
+    {
+        final TestRedis redis = new TestRedis();
+        try
+        {
+            final RunningService service = start(redis.url(), overrides);
+            service.ownRedis = redis;
+            return service;
+        }
+        catch (final Exception | AssertionError e)
+        {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** @return the Redis started with {@link #withOwnRedis} */
+    public TestRedis redis()
+    {
+        return ownRedis;
     }
 
     /** @param overrides environment variables on top of the defaults used by the tests. */
@@ -63,15 +88,23 @@ public final class RunningService implements AutoCloseable
     @Override
     public void close()
     {
-        final double unhandled = Scrape.sum(api(), "readstates_unhandled_failures_total");
+        final double unhandled;
         final boolean written;
         try
         {
+            unhandled = Scrape.sum(api(), "readstates_unhandled_failures_total");
             written = service.stop(20_000);
         }
         catch (final Exception e)
         {
             throw new AssertionError("the service did not stop: " + e, e);
+        }
+        finally
+        {
+            if (ownRedis != null)
+            {
+                ownRedis.close();
+            }
         }
         if (!written || unhandled != 0)
         {
