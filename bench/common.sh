@@ -1,12 +1,16 @@
 # Shared by the benchmark scripts (sourced from the repository root): the JDK they run on, where results
-# go, the service jar and load tool, and a Redis of their own.
+# go, the service jar and load tool, and a Redis of their own. Processes are placed: what is measured
+# (the service, or the bare endpoint) runs on core 1 (SERVICE_CPU), the load tool and Redis on core 0
+# (LOAD_CPU), so that they do not take each other's time.
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 OUT=${OUT:-bench/results}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 TOKEN=bench-internal-token-0123456789
 [ -f target/readstates.jar ] && [ -f target/readstates-bench.jar ] || mvn -q -B package -DskipTests
 JAR=target/readstates.jar
-TOOL=("$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -jar target/readstates-bench.jar)
+SERVICE_CPU=${SERVICE_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+TOOL=(taskset -c "$LOAD_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -jar target/readstates-bench.jar)
 
 # start_redis NAME: starts a redis-server (no persistence) with its files in $OUT/NAME; sets REDIS_URL
 # and REDIS_PIDFILE.
@@ -15,7 +19,7 @@ start_redis() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$OUT/$1"
   REDIS_PIDFILE="$OUT/$1/redis.pid"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/$1" \
+  taskset -c "$LOAD_CPU" redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/$1" \
     --daemonize yes --logfile "$OUT/$1/redis.log" --pidfile "$REDIS_PIDFILE"
   REDIS_URL=redis://127.0.0.1:$port
   sleep 1

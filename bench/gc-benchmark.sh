@@ -30,7 +30,7 @@ declare -A CACHE_BYTES=([offheap]=$((SLOTS * 63)) [onheap]=$((SLOTS * 141)))
 POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
 
 start_redis redis
-trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; [ -n "${SERVICE:-}" ] && kill "$SERVICE" 2>/dev/null || true' EXIT
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; true' EXIT
 
 {
   echo "# GC benchmark results"
@@ -40,11 +40,26 @@ trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; [ -n "${SERVICE:-}" ] &&
   echo "$HOT_USERS hot users (Zipfian 0.99) and $COLD_USERS cold users (${COLD_SHARE} of requests) x $CHANNELS_PER_USER channels,"
   echo "warm-up ${WARMUP} s, measured ${DURATION} s. Latency in ms from each request's intended send time."
   echo
-  echo "| collector | store | p50 ms | p99 ms | p99.9 ms | p99.99 ms | max ms | throughput/s | errors | GC pauses | GC total ms | longest GC ms | longest safepoint ms | heap after last GC MB | heap peak MB | RSS MB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "Placement: service and bare endpoint on core $SERVICE_CPU, load tool and Redis on core $LOAD_CPU."
+  echo "Each collector's bare endpoint (a Vert.x server answering a constant, same JVM flags) takes the same"
+  echo "load from the same tool first; p99 / bare is the ratio of the two p99s."
+  echo
+  echo "| collector | store | p50 ms | p99 ms | bare p99 ms | p99 / bare | p99.9 ms | p99.99 ms | max ms | throughput/s | errors | contaminated s | GC pauses | GC total ms | longest GC ms | longest safepoint ms | heap after last GC MB | heap peak MB | RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT/results.md"
 
+BARE_PORT=$((PORT + 1))
 for gc in $COLLECTORS; do
+  # The bare endpoint under the same load, the same JVM settings and the same placement.
+  taskset -c "$SERVICE_CPU" "$JAVA" -Xms$HEAP -Xmx$HEAP "${GC_FLAG[$gc]}" -jar target/readstates-bench.jar bare \
+    --port=$BARE_PORT --shards="$SHARDS" > "$OUT/$gc-bare.log" 2>&1 &
+  BARE=$!
+  for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
+  "${TOOL[@]}" run --url="http://127.0.0.1:$BARE_PORT" --token=x --rate="$RATE" --warmup="$WARMUP" \
+    --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$gc-bare" --connections=256 \
+    --measuredPids="$BARE,$(cat "$REDIS_PIDFILE")" "${POPULATION[@]}" | tee "$OUT/$gc-bare-summary.txt"
+  kill "$BARE"; wait "$BARE" || true; BARE=
+  BARE_P99=$(awk '/latency us/ {print $8/1000}' "$OUT/$gc-bare-summary.txt")
   for store in $STORES; do
     label="$gc-$store"
     echo "== $label"
@@ -53,7 +68,7 @@ for gc in $COLLECTORS; do
     "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
     READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
     READSTATES_SHARDS=$SHARDS READSTATES_STORE=$store READSTATES_CACHE_BYTES=${CACHE_BYTES[$store]} \
-      "$JAVA" -Xms$HEAP -Xmx$HEAP "${GC_FLAG[$gc]}" \
+      taskset -c "$SERVICE_CPU" "$JAVA" -Xms$HEAP -Xmx$HEAP "${GC_FLAG[$gc]}" \
       -Xlog:gc*,safepoint:file="$OUT/$label-gc.log":uptime,level,tags -jar "$JAR" > "$OUT/$label-service.log" 2>&1 &
     SERVICE=$!
     for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
@@ -72,8 +87,10 @@ for gc in $COLLECTORS; do
     read -r P50 P99 P999 P9999 MAX < <(awk '/latency us/ {print $4/1000, $8/1000, $10/1000, $12/1000, $14/1000}' "$OUT/$label-summary.txt")
     DONE=$(sed -nE 's/.*\(([0-9]+)\/s\).*/\1/p' "$OUT/$label-summary.txt")
     ERRORS=$(sed -nE 's/.*, ([0-9]+) errors.*/\1/p' "$OUT/$label-summary.txt")
+    CONTAMINATED=$(sed -nE 's/.*contaminated seconds: ([0-9]+) of ([0-9]+).*/\1 of \2/p' "$OUT/$label-summary.txt")
+    RATIO=$(awk -v a="$P99" -v b="$BARE_P99" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     read -r PAUSES TOTAL LONGEST AFTER PEAK SAFEPOINT < <(echo "$GC" | awk '{gsub(",",""); print $3, $5, $8, $14, $18, $22}')
-    echo "| $gc | $store | $P50 | $P99 | $P999 | $P9999 | $MAX | $DONE | $ERRORS | $PAUSES | $TOTAL | $LONGEST | $SAFEPOINT | $AFTER | $PEAK | $RSS_MB |" >> "$OUT/results.md"
+    echo "| $gc | $store | $P50 | $P99 | $BARE_P99 | $RATIO | $P999 | $P9999 | $MAX | $DONE | $ERRORS | $CONTAMINATED | $PAUSES | $TOTAL | $LONGEST | $SAFEPOINT | $AFTER | $PEAK | $RSS_MB |" >> "$OUT/results.md"
   done
   "${TOOL[@]}" chart --csv="$OUT/$gc-offheap-timeline.csv,$OUT/$gc-onheap-timeline.csv" \
     --labels="off-heap store ($gc),on-heap baseline ($gc)" --title="p99 latency per second, $gc, $RATE req/s offered" \

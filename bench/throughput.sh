@@ -26,7 +26,7 @@ start_service() {
   READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
   READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=2 READSTATES_CACHE_BYTES=$((256 << 20)) \
   READSTATES_MAX_SESSIONS=20000 READSTATES_LOG_LEVEL=WARN \
-    "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" > "$OUT/throughput-service.log" 2>&1 &
+    taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" > "$OUT/throughput-service.log" 2>&1 &
   SERVICE=$!
   PIDS+=("$SERVICE")
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
@@ -46,7 +46,7 @@ GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TO
 echo "$GATEWAY_LINES"
 stop_service
 
-"$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
+taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
 BARE=$!
 PIDS+=("$BARE")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
