@@ -42,8 +42,8 @@ class FuzzTest
     private static final int WEBSOCKET_SESSIONS = Integer.getInteger("readstates.fuzzSessions", 1_000);
     private static final int THREADS = 4;
     private static final String SECRET = "a-user-token-secret-of-32-chars-or-more";
-    /** Users the fuzzer names: 1 to this. */
-    private static final int USERS = 50;
+    /** Users the fuzzer names: 1 to this, enough that some only ever see refused changes. */
+    private static final int USERS = 200;
     private static final Set<Integer> WEBSOCKET_CLOSE_CODES = Set.of(1000, 1002, 1007, 1009, 4001, 4002, 4003);
 
     private static final String[] METHODS = {"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "get", "FOO", "POST "};
@@ -218,7 +218,7 @@ class FuzzTest
             final JsonObject error = answer.json();
             assertTrue(error.getString("error") != null && error.getString("message") != null, "no JSON error body; " + what);
         }
-        if (status >= 200 && status < 300)
+        if (status >= 200 && status < 300 && !method.trim().equalsIgnoreCase("GET") && !method.equals("HEAD"))
         {
             accepted.addAll(named);
         }
