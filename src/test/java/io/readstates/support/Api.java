@@ -14,19 +14,36 @@ public final class Api
 {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final int port;
     private final String base;
     private final String token;
+    private final Duration timeout;
 
     public Api(final int port, final String token)
     {
+        this(port, token, DEFAULT_TIMEOUT);
+    }
+
+    private Api(final int port, final String token, final Duration timeout)
+    {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
+        this.timeout = timeout;
     }
 
     /** The same service, seen with another token (null: none). */
     public Api withToken(final String otherToken)
     {
-        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
+        return new Api(port, otherToken, timeout);
+    }
+
+    /** The same service, giving up on an answer after {@code limit}: for probes that will simply try again. */
+    public Api withTimeout(final Duration limit)
+    {
+        return new Api(port, token, limit);
     }
 
     public Reply get(final String path)
@@ -47,7 +64,7 @@ public final class Api
     public Reply send(final String method, final String path, final String body, final String contentType)
     {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(timeout)
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null)
         {

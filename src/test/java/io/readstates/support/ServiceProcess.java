@@ -67,7 +67,7 @@ public final class ServiceProcess implements AutoCloseable
 
     private void awaitServing()
     {
-        final Api api = api();
+        final Api api = api().withTimeout(java.time.Duration.ofSeconds(2));
         Await.value("the service to answer on port " + port, 30_000, () ->
         {
             if (!process.isAlive())
