@@ -27,7 +27,16 @@ public final class ServiceProcess implements AutoCloseable
     public static ServiceProcess start(final Map<String, String> env) throws Exception
     {
         final ServiceProcess service = launch(env);
-        service.awaitServing();
+        try
+        {
+            service.awaitServing();
+        }
+        catch (final RuntimeException | AssertionError e)
+        {
+            // The caller never gets the process to close: stop it here, however the wait failed.
+            service.close();
+            throw e;
+        }
         return service;
     }
 
