@@ -115,20 +115,7 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUser(final long userId, final Work<T> work)
     {
-        final Context caller = Vertx.currentContext();
-        final Promise<T> promise = Promise.promise();
-        hand(promise, () -> whenResident(userId, failure ->
-        {
-            if (failure != null)
-            {
-                answer(caller, promise, null, failure);
-            }
-            else
-            {
-                perform(caller, promise, work);
-            }
-        }));
-        return promise.future();
+        return whenReady(waiter -> whenResident(userId, waiter), work);
     }
 
     /**
@@ -137,9 +124,15 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUsers(final long[] userIds, final Work<T> work)
     {
+        return whenReady(waiter -> whenAllResident(userIds, 0, waiter), work);
+    }
+
+    /** On the shard's event loop, waits as {@code residency} says, then performs the work or answers its failure. */
+    private <T> Future<T> whenReady(final java.util.function.Consumer<Waiter> residency, final Work<T> work)
+    {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
-        hand(promise, () -> whenAllResident(userIds, 0, failure ->
+        hand(promise, () -> residency.accept(failure ->
         {
             if (failure != null)
             {
