@@ -1,6 +1,10 @@
 package io.readstates;
 
+import io.readstates.api.ClusterRouting;
 import io.readstates.api.HttpApi;
+import io.readstates.cluster.Ownership;
+import io.readstates.membership.HandOver;
+import io.readstates.membership.Membership;
 import io.readstates.api.Refusals;
 import io.readstates.config.Settings;
 import io.readstates.config.Version;
@@ -32,6 +36,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -45,8 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: one shard verticle per event loop, and as many HTTP server instances sharing
- * the port. Stopping closes the HTTP servers first (no new requests), then the shards, each of which
- * writes all of its dirty records before it goes.
+ * the port; in a cluster, also the hand-over of slots between members. Stopping closes the HTTP
+ * servers first (no new requests), then stops serving any slot, then closes the shards, each of which
+ * writes all of its dirty records before it goes; a member leaves its cluster last.
  */
 public final class ReadStatesService
 {
@@ -58,9 +64,13 @@ public final class ReadStatesService
     private final Vertx vertx;
     private final List<String> shardDeployments;
     private final String apiDeployment;
+    /** Null for a node alone. */
+    private final String handOverDeployment;
 
-    private ReadStatesService(final Vertx vertx, final List<String> shardDeployments, final String apiDeployment)
+    private ReadStatesService(final Vertx vertx, final List<String> shardDeployments, final String apiDeployment,
+        final String handOverDeployment)
     {
+        this.handOverDeployment = handOverDeployment;
         this.vertx = vertx;
         this.shardDeployments = shardDeployments;
         this.apiDeployment = apiDeployment;
@@ -69,10 +79,26 @@ public final class ReadStatesService
     public static Future<ReadStatesService> start(final Settings settings, final String redisUrl)
     {
         final Metrics metrics = new Metrics();
-        final Vertx vertx = Vertx.builder()
-            .with(new VertxOptions().setEventLoopPoolSize(settings.shards).setMetricsOptions(Metrics.vertxMetricsOptions()))
-            .withMetrics(metrics.vertxMetricsFactory())
-            .build();
+        final VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.shards)
+            .setMetricsOptions(Metrics.vertxMetricsOptions());
+        final VertxBuilder builder = Vertx.builder().with(options).withMetrics(metrics.vertxMetricsFactory());
+        if (!settings.clustered())
+        {
+            return startOn(builder.build(), metrics, settings, redisUrl, null);
+        }
+        final Membership membership = new Membership(settings);
+        if (settings.clusterHost != null)
+        {
+            options.getEventBusOptions().setHost(settings.clusterHost).setClusterPublicHost(settings.clusterHost);
+        }
+        return builder.withClusterManager(membership.manager()).buildClustered()
+            .compose(vertx -> startOn(vertx, metrics, settings, redisUrl, membership));
+    }
+
+    /** @param membership null for a node alone */
+    private static Future<ReadStatesService> startOn(final Vertx vertx, final Metrics metrics, final Settings settings,
+        final String redisUrl, final Membership membership)
+    {
         final Counter unhandled = metrics.unhandledFailures();
         vertx.exceptionHandler(e ->
         {
@@ -80,6 +106,8 @@ public final class ReadStatesService
             LOG.error("unhandled failure on an event loop", e);
         });
         final boolean gatewayOn = settings.userTokenSecret != null;
+        final Ownership ownership = membership == null ?
+            Ownership.solo("localhost:" + settings.httpPort) : Ownership.member(membership.self());
         final List<Shard> shards = new ArrayList<>();
         final List<String> deployments = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
@@ -99,7 +127,7 @@ public final class ReadStatesService
             {
                 batchSizes.record(records);
                 flushLag.record(nanos, TimeUnit.NANOSECONDS);
-            }, gatewayOn ? shardSessions : ShardListener.NONE);
+            }, gatewayOn ? shardSessions : ShardListener.NONE, ownership);
             shards.add(shard);
             // One deployment at a time: Vert.x gives each new deployment the next event loop in turn.
             chain = chain.compose(v -> vertx.deployVerticle(shard).map(id ->
@@ -114,20 +142,32 @@ public final class ReadStatesService
         final HealthChecks live = Health.live(vertx);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs);
         final Shards router = new Shards(shards);
-        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()));
+        final HandOver handOver = membership == null ? null : new HandOver(membership, ownership, router, redisUrl,
+            settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
+        final ClusterRouting routing = new ClusterRouting(vertx, ownership, handOver == null ? () -> true : handOver::quorum,
+            () -> stats.stream().mapToLong(st -> st.residentUsers).sum());
+        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),
+            routing);
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
                 settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency());
+        final List<String> handOverId = new ArrayList<>();
         return chain
+            .compose(v -> handOver == null ? Future.succeededFuture() : vertx.deployVerticle(handOver).map(id ->
+            {
+                handOverId.add(id);
+                return null;
+            }))
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
                     PrometheusScrapingHandler.create(metrics.registry())),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {
-                LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each", settings.httpPort,
+                LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each{}", settings.httpPort,
                     settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT),
-                    ShardSettings.of(settings, 0, redisUrl).cacheBytes());
-                return new ReadStatesService(vertx, deployments, apiId);
+                    ShardSettings.of(settings, 0, redisUrl).cacheBytes(),
+                    membership == null ? "" : ", member " + ownership.self().id() + " of a cluster");
+                return new ReadStatesService(vertx, deployments, apiId, handOverId.isEmpty() ? null : handOverId.get(0));
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
     }
@@ -143,6 +183,11 @@ public final class ReadStatesService
         try
         {
             vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (handOverDeployment != null)
+            {
+                // Serve no one any more; the node stays a member until its changes are written, then leaves.
+                vertx.undeploy(handOverDeployment).toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+            }
             final List<Future<Void>> drains = new ArrayList<>();
             for (final String id : shardDeployments)
             {

@@ -79,7 +79,7 @@ final class Preload
         final List<Request> batch = new ArrayList<>(BATCH);
         for (int u = from; u < Math.min(from + BATCH, workload.users()); u++)
         {
-            final Request write = RedisLayout.writeReadStates(Workload.userId(u));
+            final Request write = RedisLayout.writeReadStates(Workload.userId(u), 0);
             for (int k = 0; k < workload.channelsPerUser; k++)
             {
                 RedisLayout.addReadState(write, workload.channelId(u, k), Workload.MESSAGE_BASE, 0, 1, false);

@@ -1,5 +1,6 @@
 package io.readstates.api;
 
+import io.readstates.cluster.Ownership;
 import io.readstates.domain.Badges;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
@@ -53,6 +54,7 @@ public final class HttpApi
     private final byte[] token;
     private final int bodyLimitBytes;
     private final Refusals refusals;
+    private final ClusterRouting cluster;
     /** Every route, for the Allow header of a 405; every event loop's router adds the same ones. */
     private final Set<Route> routes = ConcurrentHashMap.newKeySet();
 
@@ -63,8 +65,10 @@ public final class HttpApi
     /**
      * @param token the internal token every request must carry; null disables the check (development only).
      */
-    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes, final Refusals refusals)
+    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes, final Refusals refusals,
+        final ClusterRouting cluster)
     {
+        this.cluster = cluster;
         this.shards = shards;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.bodyLimitBytes = bodyLimitBytes;
@@ -105,6 +109,7 @@ public final class HttpApi
         route(router, HttpMethod.GET, "/v1/users/:userId/channels/:channelId/read-state", this::readState);
         route(router, HttpMethod.DELETE, "/v1/users/:userId/channels/:channelId/read-state", this::deleteReadState);
         route(router, HttpMethod.GET, "/v1/users/:userId/badges", this::badges);
+        route(router, HttpMethod.GET, "/v1/cluster", this::clusterView);
 
         router.route().failureHandler(this::failed);
         router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request's path or query cannot be read"));
@@ -118,9 +123,10 @@ public final class HttpApi
         return router;
     }
 
+    /** Adds a route; one about a user is answered by the node that owns the user. */
     private void route(final Router router, final HttpMethod method, final String path, final Handler<RoutingContext> handler)
     {
-        router.route(method, path).handler(handler);
+        router.route(method, path).handler(path.contains(":userId") ? ctx -> toOwner(ctx, handler) : handler);
         routes.add(new Route(method, path.replaceAll(":\\w+", "[^/]+")));
     }
 
@@ -180,10 +186,27 @@ public final class HttpApi
             "13".equals(request.getHeader("Sec-WebSocket-Version"));
     }
 
+    /** Requests about a user go to the node that owns it; a path id that is not one is refused here. */
+    private void toOwner(final RoutingContext ctx, final Handler<RoutingContext> handler)
+    {
+        cluster.route(ctx, RequestBody.pathId(ctx, "userId"), () -> handler.handle(ctx));
+    }
+
+    private void clusterView(final RoutingContext ctx)
+    {
+        if (ctx.request().getHeader(Forwarder.FORWARDED) != null)
+        {
+            json(ctx, 200, new JsonObject().put("node", cluster.node()));
+            return;
+        }
+        cluster.view(ctx).onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail);
+    }
+
     /**
-     * A message was created. First every user it touches is made resident (a failure here changes
-     * nothing), then every shard learns the channel's new last message, the author's read state is
-     * acked to it and each mentioned user other than the author gets a mention.
+     * A message was created. First every node and shard whose users it touches checks that its part
+     * fits (a failure here changes nothing); then every node learns the channel's new last message,
+     * the author's read state is acked to it and each mentioned user other than the author gets a
+     * mention. A node that is sent its part by another handles only that part.
      */
     private void messageCreated(final RoutingContext ctx)
     {
@@ -202,16 +225,104 @@ public final class HttpApi
                 mentioned.add(userId);
             }
         }
+        final Message message = new Message(channelId, messageId, authorId, guildId);
+        final String part = ctx.request().getHeader(Forwarder.PART);
+        final Future<?> done;
+        if (part != null)
+        {
+            done = localPart(message, part.endsWith("+author"), mentioned, part.startsWith("apply"));
+        }
+        else if (!cluster.ownership().clustered())
+        {
+            done = localPart(message, true, mentioned, true);
+        }
+        else
+        {
+            cluster.checkQuorum();
+            done = acrossNodes(ctx, message, mentioned);
+        }
+        done.onSuccess(ok -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+    }
 
+    private record Message(long channelId, long messageId, long authorId, long guildId)
+    {
+    }
+
+    /** Each node's part is checked, then every node applies its own (and learns of the channel's message). */
+    private Future<?> acrossNodes(final RoutingContext ctx, final Message message, final Set<Long> mentioned)
+    {
+        final Ownership ownership = cluster.ownership();
+        final Map<Ownership.Member, Set<Long>> parts = new java.util.HashMap<>();
+        for (final long userId : mentioned)
+        {
+            parts.computeIfAbsent(ownership.ownerOf(userId), k -> new LinkedHashSet<>()).add(userId);
+        }
+        final Ownership.Member authorOwner = ownership.ownerOf(message.authorId());
+        parts.computeIfAbsent(authorOwner, k -> new LinkedHashSet<>());
+        final List<Future<?>> checks = new ArrayList<>();
+        parts.forEach((member, users) -> checks.add(part(ctx, member, message, member.equals(authorOwner), users, false)));
+        return Future.all(checks).compose(checked ->
+        {
+            final List<Future<?>> applied = new ArrayList<>();
+            final Set<Ownership.Member> everyone = new java.util.LinkedHashSet<>(ownership.members());
+            everyone.addAll(parts.keySet());
+            for (final Ownership.Member member : everyone)
+            {
+                applied.add(part(ctx, member, message, member.equals(authorOwner), parts.getOrDefault(member, Set.of()), true));
+            }
+            return Future.all(applied);
+        });
+    }
+
+    /** One node's part of a message: here, or sent to that node. */
+    private Future<?> part(final RoutingContext ctx, final Ownership.Member member, final Message message,
+        final boolean withAuthor, final Set<Long> mentioned, final boolean apply)
+    {
+        if (cluster.ownership().isSelf(member))
+        {
+            return localPart(message, withAuthor, mentioned, apply);
+        }
+        final JsonObject body = new JsonObject()
+            .put("channelId", Ids.format(message.channelId()))
+            .put("messageId", Ids.format(message.messageId()))
+            .put("authorId", Ids.format(message.authorId()))
+            .put("mentions", new JsonArray(mentioned.stream().map(Ids::format).toList()));
+        if (message.guildId() != Badges.DIRECT_MESSAGES)
+        {
+            body.put("guildId", Ids.format(message.guildId()));
+        }
+        return cluster.forwarder().send(member, HttpMethod.POST, "/v1/messages", ctx.request().headers(),
+                body.toBuffer(), Forwarder.PART, (apply ? "apply" : "check") + (withAuthor ? "+author" : ""))
+            .compose(answer -> answer.status() == 202 ? Future.succeededFuture() : Future.failedFuture(answer.asRefusal()));
+    }
+
+    /**
+     * This node's part of a message: checked on every shard whose users it touches and, when
+     * {@code apply}, applied there after that check (a node alone does both at once), and the
+     * channel's last message moved up on every shard.
+     */
+    private Future<?> localPart(final Message message, final boolean withAuthor, final Set<Long> mentioned, final boolean apply)
+    {
+        final long channelId = message.channelId();
+        final long messageId = message.messageId();
         final Map<Integer, List<Long>> mentionedByShard = new TreeMap<>();
         for (final long userId : mentioned)
         {
             mentionedByShard.computeIfAbsent(shards.indexOfUser(userId), k -> new ArrayList<>()).add(userId);
         }
-        final int authorShard = shards.indexOfUser(authorId);
-        mentionedByShard.computeIfAbsent(authorShard, k -> new ArrayList<>());
+        final long authorId = withAuthor ? message.authorId() : 0;
+        final int authorShard = withAuthor ? shards.indexOfUser(authorId) : -1;
+        if (withAuthor)
+        {
+            mentionedByShard.computeIfAbsent(authorShard, k -> new ArrayList<>());
+        }
         // First every shard the message touches checks that its part fits; only then is anything applied.
-        messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, false).compose(checked ->
+        final Future<?> checked = messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, false);
+        if (!apply)
+        {
+            return checked;
+        }
+        return checked.compose(ok ->
         {
             final List<Future<?>> changes = new ArrayList<>();
             final int home = shards.homeOfChannel(channelId);
@@ -220,13 +331,13 @@ public final class HttpApi
                 final boolean isHome = i == home;
                 changes.add(shards.get(i).run(s ->
                 {
-                    s.channelMessage(channelId, guildId, messageId, isHome);
+                    s.channelMessage(channelId, message.guildId(), messageId, isHome);
                     return null;
                 }));
             }
             changes.add(messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, true));
             return Future.all(changes);
-        }).onSuccess(done -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+        });
     }
 
     /** The message's part on each shard it touches, with all of that shard's users resident at once. */

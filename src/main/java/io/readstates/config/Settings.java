@@ -55,6 +55,14 @@ public final class Settings
     public final int maxSessions;
     public final long slowConsumerTimeoutMs;
     public final long connectionIdleTimeoutMs;
+    /** Empty when the node runs alone; else host:port of members to join. */
+    public final java.util.List<String> clusterMembers;
+    /** Null: let the cluster engine choose the interface. */
+    public final String clusterHost;
+    public final int clusterPort;
+    public final long clusterFailureTimeoutMs;
+    public final int clusterMinMembers;
+    public final long clusterHandOverTimeoutMs;
 
     private final Map<String, String> described = new LinkedHashMap<>();
 
@@ -100,6 +108,21 @@ public final class Settings
             throw new BadSetting("connectionIdleTimeoutMs (READSTATES_CONNECTION_IDLE_TIMEOUT_MS)",
                 "must be more than half of sessionIdleTimeoutMs: the gateway pings a quiet session at half of it, and a " +
                 "connection closed before would lose its session without a close frame");
+        }
+        clusterMembers = source.read("clusterMembers", "READSTATES_CLUSTER_MEMBERS", "", Settings::members);
+        final String host = source.read("clusterHost", "READSTATES_CLUSTER_HOST", "", v -> v);
+        clusterHost = host.isEmpty() ? null : host;
+        clusterPort = source.read("clusterPort", "READSTATES_CLUSTER_PORT", "5701", Settings::port);
+        clusterFailureTimeoutMs = source.read("clusterFailureTimeoutMs", "READSTATES_CLUSTER_FAILURE_TIMEOUT_MS", "10000",
+            v -> longIn(v, 2_000, 600_000));
+        clusterMinMembers = source.read("clusterMinMembers", "READSTATES_CLUSTER_MIN_MEMBERS",
+            String.valueOf(clusterMembers.size() / 2 + 1), v -> intIn(v, 1, 1_000));
+        clusterHandOverTimeoutMs = source.read("clusterHandOverTimeoutMs", "READSTATES_CLUSTER_HANDOVER_TIMEOUT_MS", "10000",
+            v -> longIn(v, 100, 600_000));
+        if (!clusterMembers.isEmpty() && redisUrl == null)
+        {
+            throw new BadSetting("redisUrl (READSTATES_REDIS_URL)",
+                "must name the Redis the whole cluster shares when clusterMembers (READSTATES_CLUSTER_MEMBERS) is set");
         }
         logFormat = source.read("logFormat", "READSTATES_LOG_FORMAT", "plain", Settings::logFormat);
         logLevel = source.read("logLevel", "READSTATES_LOG_LEVEL", "INFO", Settings::logLevel);
@@ -246,6 +269,41 @@ public final class Settings
     private static int port(final String v)
     {
         return intIn(v, 1, 65535);
+    }
+
+    /** A comma-separated list of host:port; empty for none. */
+    private static java.util.List<String> members(final String v)
+    {
+        final java.util.List<String> members = new java.util.ArrayList<>();
+        if (v.isEmpty())
+        {
+            return members;
+        }
+        for (final String part : v.split(","))
+        {
+            final String member = part.trim();
+            final int colon = member.lastIndexOf(':');
+            if (colon < 1)
+            {
+                throw new IllegalArgumentException("is not a list of host:port; '" + member + "' has no port");
+            }
+            try
+            {
+                port(member.substring(colon + 1));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new IllegalArgumentException("is not a list of host:port; the port of '" + member + "' " + e.getMessage());
+            }
+            members.add(member);
+        }
+        return members;
+    }
+
+    /** @return true if the node is one of a cluster. */
+    public boolean clustered()
+    {
+        return !clusterMembers.isEmpty();
     }
 
     private static String logLevel(final String v)

@@ -25,6 +25,14 @@ public final class Refusal extends RuntimeException
     public static final Refusal STOPPING = new Refusal(503, "stopping",
         "the service is stopping; retry on another instance or shortly", RETRY_AFTER_SECONDS);
 
+    public static final Refusal MOVING = new Refusal(503, "moving",
+        "the user is moving between nodes of the cluster; retry shortly", RETRY_AFTER_SECONDS);
+    public static final Refusal NO_QUORUM = new Refusal(503, "no_quorum",
+        "this node sees too few members of its cluster to serve anyone; retry on another node or shortly",
+        RETRY_AFTER_SECONDS);
+    public static final Refusal OWNER_UNREACHABLE = new Refusal(503, "owner_unreachable",
+        "the node that owns the user did not answer; retry shortly", RETRY_AFTER_SECONDS);
+
     private final int status;
     private final String code;
     private final int retryAfterSeconds;
@@ -41,6 +49,12 @@ public final class Refusal extends RuntimeException
     public static Refusal of(final int status, final String code, final String message)
     {
         return new Refusal(status, code, message, 0);
+    }
+
+    /** A refusal another node of the cluster answered, passed on as it is. */
+    public static Refusal of(final int status, final String code, final String message, final int retryAfterSeconds)
+    {
+        return new Refusal(status, code, message, retryAfterSeconds);
     }
 
     /** A 400: the request itself is wrong. */

@@ -103,6 +103,8 @@ public final class Metrics
             counter("readstates_flush_batches", "write-behind batches confirmed by Redis", s, x -> x.flushBatches, tags);
             counter("readstates_records_written", "records confirmed by Redis", s, x -> x.recordsWritten, tags);
             counter("readstates_redis_errors", "write-behind batches that failed", s, x -> x.redisErrors, tags);
+            counter("readstates_fenced_writes", "users whose write Redis refused because another node owns them now",
+                s, x -> x.fencedWrites, tags);
             counter("readstates_redis_reconnects", "times Redis became reachable again after failing", s, x -> x.redisReconnects, tags);
             counter("readstates_websocket_pushes", "pushes produced for WebSocket sessions", s, x -> x.pushes, tags);
         }

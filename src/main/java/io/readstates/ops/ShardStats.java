@@ -22,6 +22,7 @@ public final class ShardStats
     public volatile long flushBatches;
     public volatile long recordsWritten;
     public volatile long redisErrors;
+    public volatile long fencedWrites;
     public volatile long redisReconnects;
     public volatile long sessions;
     public volatile long pushes;

@@ -9,10 +9,12 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
@@ -44,6 +46,7 @@ public final class Persister
     private final long intervalMs;
     private final int batchRecords;
     private final Observer observer;
+    private final LongUnaryOperator epochs;
     private long collectedAt;
     private long reconnects;
 
@@ -51,6 +54,10 @@ public final class Persister
     private final long[] sentChannels;
     private final long[] sentVersions;
     private int sent;
+    /** Where each user's write is in the batch, and where its records start in the sent arrays. */
+    private final int[] writeAt;
+    private final int[] writeFirstRecord;
+    private int writes;
     private final long[] sentChannelIds;
     private int sentChannelCount;
     private final BatchBuilder builder = new BatchBuilder();
@@ -67,15 +74,20 @@ public final class Persister
     private long batches;
     private long recordsWritten;
     private long failures;
+    private long fencedUsers;
 
     /**
      * @param link where the outcome of each batch is recorded, and what bounds how long one may take: a
      * batch that times out is retried like one that failed, and nothing in it is marked clean
+     * @param epochs the ownership epoch of each user's slot (0 for a node alone), carried into its writes
      */
     public Persister(final Vertx vertx, final Redis redis, final RedisStatus.Link link, final ReadStateStore store,
         final ChannelTable channels, final long intervalMs, final int batchRecords,
-        final Observer observer)
+        final Observer observer, final LongUnaryOperator epochs)
     {
+        this.epochs = epochs;
+        this.writeAt = new int[batchRecords];
+        this.writeFirstRecord = new int[batchRecords + 1];
         this.link = link;
         this.observer = observer;
         this.vertx = vertx;
@@ -110,6 +122,12 @@ public final class Persister
         return failures;
     }
 
+    /** @return how many users' writes Redis refused because another node owns them now. */
+    public long fencedUsers()
+    {
+        return fencedUsers;
+    }
+
     /** @return how many times Redis became reachable again after failing. */
     public long reconnects()
     {
@@ -133,6 +151,12 @@ public final class Persister
             vertx.cancelTimer(deadline);
             vertx.cancelTimer(timer);
         });
+    }
+
+    /** Writes what is dirty now rather than at the next tick (unless Redis is being given time after a failure). */
+    public void flushSoon()
+    {
+        vertx.runOnContext(v -> flush());
     }
 
     private boolean nothingDirty()
@@ -170,7 +194,7 @@ public final class Persister
             inFlight = false;
             if (ar.succeeded())
             {
-                confirmed();
+                confirmed(ar.result());
             }
             else
             {
@@ -200,6 +224,7 @@ public final class Persister
     private List<Request> collect()
     {
         sent = 0;
+        writes = 0;
         builder.start(scriptsLoaded ? List.of() : RedisLayout.loadScripts());
         store.collectDirty(batchRecords, builder);
         final List<Request> batch = builder.finish();
@@ -220,12 +245,21 @@ public final class Persister
         return batch;
     }
 
-    private void confirmed()
+    private void confirmed(final List<Response> answers)
     {
         final ReadStateStore s = store;
         for (int i = 0; i < sent; i++)
         {
             s.markClean(sentUsers[i], sentChannels[i], sentVersions[i]);
+        }
+        writeFirstRecord[writes] = sent;
+        for (int w = 0; w < writes; w++)
+        {
+            final Response answer = answers.get(writeAt[w]);
+            if (answer != null && answer.toLong() == RedisLayout.FENCED)
+            {
+                forgetFenced(sentUsers[writeFirstRecord[w]]);
+            }
         }
         scriptsLoaded = true;
         batches++;
@@ -233,6 +267,17 @@ public final class Persister
         observer.confirmed(sent, System.nanoTime() - collectedAt);
         recovered();
         vertx.runOnContext(v -> flush());
+    }
+
+    /**
+     * Redis refused a user's write: a newer owner of its slot has written or loaded it since. What this
+     * node holds of the user is stale, and its changes were never confirmed: it drops them (they were
+     * marked clean just above) and the user with them, and answers no more for it.
+     */
+    private void forgetFenced(final long userId)
+    {
+        fencedUsers++;
+        store.evict(userId);
     }
 
     private void recovered()
@@ -287,8 +332,11 @@ public final class Persister
         {
             if (current == null || currentUser != userId)
             {
-                current = RedisLayout.writeReadStates(userId);
+                current = RedisLayout.writeReadStates(userId, epochs.applyAsLong(userId));
                 currentUser = userId;
+                writeAt[writes] = requests.size();
+                writeFirstRecord[writes] = sent;
+                writes++;
                 requests.add(current);
             }
             RedisLayout.addReadState(current, channelId, lastReadMessageId, mentionCount, version, deleted);

@@ -21,7 +21,14 @@ import java.util.List;
  * all decimal. The braces are a Redis Cluster hash tag, so a user's keys share one slot.</li>
  * <li>{@code ch:{<channelId>}}: a hash per channel with fields {@code last} (last message id) and
  * {@code guild} (guild id, 0 for direct messages).</li>
+ * <li>{@code ep:{<slot>}}: a counter per slot of users, from which a node that starts serving the slot
+ * takes its ownership epoch.</li>
  * </ul>
+ *
+ * <p>A user's hash also holds the field {@value #EPOCH_FIELD}: the highest ownership epoch that has
+ * written or loaded the user. A write that carries an older epoch comes from a node that lost the
+ * user's slot, and is refused whole (fencing). A node alone writes at epoch 0, which is neither
+ * fenced nor recorded: one node is the only owner there is.
  *
  * Writes go through Lua scripts so that Redis never takes an older version of a record over a newer
  * one, nor moves a channel's last message id backwards, whatever order writes and retries arrive in.
@@ -34,14 +41,33 @@ public final class RedisLayout
     private static final String CHANNEL_PREFIX = "ch:{";
     private static final String LAST_FIELD = "last";
     private static final String GUILD_FIELD = "guild";
+    private static final String EPOCH_PREFIX = "ep:{";
+    /** Not a decimal number, so never a channel id. */
+    static final String EPOCH_FIELD = "~epoch";
+    /** What {@link #WRITE_READ_STATES} answers when the write's epoch is older than the user's. */
+    public static final long FENCED = -1;
 
     /**
-     * KEYS[1] = a user's hash; ARGV = repeated (channel id, value or "" to delete, version). A value is
-     * written only if its version is at least the stored one (equal: a retry of the same write).
+     * Refuses the script (answers {@link #FENCED}) if ARGV[1], the caller's epoch, is older than the
+     * user's; else records it. Epoch 0 is a node alone, which fences nothing and is never fenced.
+     */
+    private static final String FENCE =
+        "local epoch = tonumber(ARGV[1])\n" +
+        "if epoch > 0 then\n" +
+        "  local seen = tonumber(redis.call('HGET', KEYS[1], '" + EPOCH_FIELD + "') or '0')\n" +
+        "  if epoch < seen then return " + FENCED + " end\n" +
+        "  if epoch > seen then redis.call('HSET', KEYS[1], '" + EPOCH_FIELD + "', ARGV[1]) end\n" +
+        "end\n";
+
+    /**
+     * KEYS[1] = a user's hash; ARGV[1] = the writer's epoch, then repeated (channel id, value or "" to
+     * delete, version). A value is written only if its version is at least the stored one (equal: a
+     * retry of the same write).
      */
     static final Script WRITE_READ_STATES = new Script(
+        FENCE +
         "local applied = 0\n" +
-        "for i = 1, #ARGV, 3 do\n" +
+        "for i = 2, #ARGV, 3 do\n" +
         "  local current = redis.call('HGET', KEYS[1], ARGV[i])\n" +
         "  if (not current) or tonumber(ARGV[i + 2]) >= tonumber(string.match(current, '(%d+)$')) then\n" +
         "    if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i])\n" +
@@ -64,6 +90,16 @@ public final class RedisLayout
         "redis.call('HSET', KEYS[1], '" + GUILD_FIELD + "', ARGV[2])\n" +
         "return 1\n");
 
+    /**
+     * KEYS[1] = a user's hash; ARGV[1] = the loader's epoch. Answers the hash, as HGETALL does, after
+     * recording the epoch in a hash that exists: from then on, writes of older owners are refused.
+     */
+    static final Script LOAD_READ_STATES = new Script(
+        "if redis.call('EXISTS', KEYS[1]) == 1 then\n" +
+        FENCE.replace("return " + FENCED, "return redis.call('HGETALL', KEYS[1])") +
+        "end\n" +
+        "return redis.call('HGETALL', KEYS[1])\n");
+
     private RedisLayout()
     {
     }
@@ -84,6 +120,12 @@ public final class RedisLayout
         Request call(final String key)
         {
             return Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(key);
+        }
+
+        /** @return an EVAL of the script's source, for scripts sent too rarely to be worth loading first. */
+        Request evaluate(final String key)
+        {
+            return Request.cmd(Command.EVAL).arg(source).arg(1).arg(key);
         }
 
         Request load()
@@ -179,10 +221,30 @@ public final class RedisLayout
         return failure != null && failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
     }
 
-    /** All of a user's read states: answered with field, value pairs (RESP2), see {@link #decode}. */
-    public static Request readUser(final long userId)
+    /**
+     * All of a user's read states: answered with field, value pairs (RESP2), see {@link #decode}; skip
+     * the fields for which {@link #isReadStateField} is false. Epoch 0 (a node alone) reads only; a
+     * later epoch also fences off the user's earlier owners, and needs the scripts loaded.
+     */
+    public static Request readUser(final long userId, final long epoch)
     {
-        return Request.cmd(Command.HGETALL).arg(userKey(userId));
+        if (epoch == 0)
+        {
+            return Request.cmd(Command.HGETALL).arg(userKey(userId));
+        }
+        return LOAD_READ_STATES.evaluate(userKey(userId)).arg(epoch);
+    }
+
+    /** @return false for the fields of a user's hash that are not read states. */
+    public static boolean isReadStateField(final String field)
+    {
+        return !EPOCH_FIELD.equals(field);
+    }
+
+    /** Takes a new ownership epoch for a slot: answered with a number greater than every earlier one. */
+    public static Request nextEpoch(final int slot)
+    {
+        return Request.cmd(Command.INCR).arg(EPOCH_PREFIX + slot + "}");
     }
 
     /** A channel's last message and guild; see {@link #decodeChannel}. */
@@ -204,10 +266,13 @@ public final class RedisLayout
             guild == null ? Badges.DIRECT_MESSAGES : Long.parseUnsignedLong(guild.toString()));
     }
 
-    /** A versioned write of some of a user's read states; add each with {@link #addReadState}. */
-    public static Request writeReadStates(final long userId)
+    /**
+     * A versioned write of some of a user's read states, by the owner of {@code epoch}; add each with
+     * {@link #addReadState}. Answered with the number of records applied, or {@link #FENCED}.
+     */
+    public static Request writeReadStates(final long userId, final long epoch)
     {
-        return WRITE_READ_STATES.call(userKey(userId));
+        return WRITE_READ_STATES.call(userKey(userId)).arg(epoch);
     }
 
     /** Adds one read state, or its deletion, to a {@link #writeReadStates} request. */

@@ -10,6 +10,7 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Loads a user that is not resident: all of its read states, and the channels among them that the
@@ -21,13 +22,19 @@ public final class UserLoader
     private final Redis redis;
     private final RedisStatus.Link link;
     private final ChannelTable channels;
+    private final LongUnaryOperator epochs;
 
-    /** @param link where each load's outcome is recorded, and what bounds how long it may take */
-    public UserLoader(final Redis redis, final RedisStatus.Link link, final ChannelTable channels)
+    /**
+     * @param link where each load's outcome is recorded, and what bounds how long it may take
+     * @param epochs the ownership epoch of each user's slot (0 for a node alone), recorded by each load
+     */
+    public UserLoader(final Redis redis, final RedisStatus.Link link, final ChannelTable channels,
+        final LongUnaryOperator epochs)
     {
         this.redis = redis;
         this.link = link;
         this.channels = channels;
+        this.epochs = epochs;
     }
 
     /** @return the user's read states; fails if Redis fails or does not answer in time */
@@ -38,11 +45,15 @@ public final class UserLoader
 
     private Future<LoadedUser> read(final long userId)
     {
-        return redis.send(RedisLayout.readUser(userId)).compose(hash ->
+        return redis.send(RedisLayout.readUser(userId, epochs.applyAsLong(userId))).compose(hash ->
         {
             final LoadedUser user = new LoadedUser();
             forEachField(hash, (field, value) ->
             {
+                if (!RedisLayout.isReadStateField(field))
+                {
+                    return;
+                }
                 final RedisLayout.StoredReadState state = RedisLayout.decode(value);
                 user.add(Ids.parseDecimal(field, "a channel id in Redis"), state.lastReadMessageId(), state.mentionCount(), state.version());
             });

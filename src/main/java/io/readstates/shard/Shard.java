@@ -1,5 +1,6 @@
 package io.readstates.shard;
 
+import io.readstates.cluster.Ownership;
 import io.readstates.domain.Refusal;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.Persister;
@@ -49,6 +50,7 @@ public final class Shard extends VerticleBase
     private final Persister.Observer flushes;
     private final ShardListener listener;
     private final RedisStatus redisStatus;
+    private final Ownership ownership;
     private final Long2ObjectHashMap<ArrayDeque<Waiter>> loading = new Long2ObjectHashMap<>();
     private volatile boolean stopped;
     private ReadStates readStates;
@@ -65,10 +67,12 @@ public final class Shard extends VerticleBase
     /**
      * @param redisStatus what the service knows of Redis; this shard reports what it sees into it
      * @param listener told, on this shard's event loop, what changed for watched users
+     * @param ownership which users this node serves: work for any other is refused
      */
     public Shard(final ShardSettings settings, final RedisStatus redisStatus, final ShardStats stats,
-        final Persister.Observer flushes, final ShardListener listener)
+        final Persister.Observer flushes, final ShardListener listener, final Ownership ownership)
     {
+        this.ownership = ownership;
         this.redisStatus = redisStatus;
         this.settings = settings;
         this.stats = stats;
@@ -84,9 +88,9 @@ public final class Shard extends VerticleBase
         readStates = new ReadStates(settings.name(), store, channels, listener);
         redis = RedisConnections.create(vertx, settings.redisUrl(), "redis-shard-" + settings.index());
         link = redisStatus.link(vertx);
-        loader = new UserLoader(redis, link, channels);
+        loader = new UserLoader(redis, link, channels, ownership::epochOf);
         persister = new Persister(vertx, redis, link, store, channels, settings.flushIntervalMs(),
-            settings.flushBatchRecords(), flushes);
+            settings.flushBatchRecords(), flushes, ownership::epochOf);
         persister.start();
         publishTimer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, id -> publishStats());
         publishStats();
@@ -115,7 +119,7 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUser(final long userId, final Work<T> work)
     {
-        return whenReady(waiter -> whenResident(userId, waiter), work);
+        return whenReady(new long[] {userId}, waiter -> whenResident(userId, waiter), work);
     }
 
     /**
@@ -124,26 +128,109 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUsers(final long[] userIds, final Work<T> work)
     {
-        return whenReady(waiter -> whenAllResident(userIds, 0, waiter), work);
+        return whenReady(userIds, waiter -> whenAllResident(userIds, 0, waiter), work);
     }
 
-    /** On the shard's event loop, waits as {@code residency} says, then performs the work or answers its failure. */
-    private <T> Future<T> whenReady(final java.util.function.Consumer<Waiter> residency, final Work<T> work)
+    /**
+     * On the shard's event loop, waits as {@code residency} says, then performs the work or answers its
+     * failure. The users must be served by this node both before the wait and when the work runs: a
+     * slot may move away while a user loads.
+     */
+    private <T> Future<T> whenReady(final long[] userIds, final java.util.function.Consumer<Waiter> residency,
+        final Work<T> work)
     {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
-        hand(promise, () -> residency.accept(failure ->
+        hand(promise, () ->
         {
-            if (failure != null)
+            if (!servesAll(userIds))
             {
-                answer(caller, promise, null, failure);
+                answer(caller, promise, null, Refusal.MOVING);
+                return;
             }
-            else
+            residency.accept(failure ->
             {
-                perform(caller, promise, work);
-            }
-        }));
+                if (failure == null && !servesAll(userIds))
+                {
+                    answer(caller, promise, null, Refusal.MOVING);
+                }
+                else if (failure != null)
+                {
+                    answer(caller, promise, null, failure);
+                }
+                else
+                {
+                    perform(caller, promise, work);
+                }
+            });
+        });
         return promise.future();
+    }
+
+    private boolean servesAll(final long[] userIds)
+    {
+        for (final long userId : userIds)
+        {
+            if (!ownership.serves(userId))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Lets go of every resident user of the given slots: writes what is dirty (with the epoch this node
+     * held, so that Redis refuses it if another node owned the slot since), then drops them all. Done
+     * when a slot changes hands, both by the node that gives it up (after it stopped serving it) and
+     * by the one that takes it (whatever it kept from an earlier time is stale).
+     *
+     * @return completes once none of those users is resident; fails after {@code timeoutMs}
+     */
+    public Future<Void> settle(final java.util.function.IntPredicate slots, final long timeoutMs)
+    {
+        final Promise<Void> promise = Promise.promise();
+        final Context caller = Vertx.currentContext();
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        hand(promise, () -> settleStep(slots, deadline, caller, promise));
+        return promise.future();
+    }
+
+    private void settleStep(final java.util.function.IntPredicate slots, final long deadline, final Context caller,
+        final Promise<Void> promise)
+    {
+        final ReadStateStore store = readStates.store();
+        final org.agrona.collections.LongArrayList leaving = new org.agrona.collections.LongArrayList();
+        store.forEachUser(userId ->
+        {
+            if (slots.test(io.readstates.cluster.Slots.of(userId)))
+            {
+                leaving.addLong(userId);
+            }
+        });
+        int kept = 0;
+        for (int i = 0; i < leaving.size(); i++)
+        {
+            final long userId = leaving.getLong(i);
+            if (!store.evict(userId))
+            {
+                kept++;
+            }
+        }
+        if (kept == 0)
+        {
+            answer(caller, promise, null, null);
+        }
+        else if (System.currentTimeMillis() > deadline)
+        {
+            answer(caller, promise, null, new IllegalStateException(kept + " users of the slots still have changes " +
+                "Redis has not confirmed"));
+        }
+        else
+        {
+            persister.flushSoon();
+            vertx.setTimer(Math.max(1, settings.flushIntervalMs() / 5), id -> settleStep(slots, deadline, caller, promise));
+        }
     }
 
     /**
@@ -298,6 +385,7 @@ public final class Shard extends VerticleBase
         stats.flushBatches = persister.batches();
         stats.recordsWritten = persister.recordsWritten();
         stats.redisErrors = persister.failures();
+        stats.fencedWrites = persister.fencedUsers();
         stats.redisReconnects = persister.reconnects();
         stats.redisReachable = link.reachable();
         stats.channels = readStates.channels().size();

@@ -99,6 +99,12 @@ public interface ReadStateStore extends AutoCloseable
      */
     boolean markClean(long userId, long channelId, long version);
 
+    /**
+     * Visits every resident user, dirty or clean, in no particular order. The visitor must not change
+     * the store (collect first, then act).
+     */
+    void forEachUser(java.util.function.LongConsumer visitor);
+
     /** @return the number of resident users. */
     int residentUsers();
 

@@ -119,7 +119,7 @@ class RefusalsChangeNothingTest
             {
                 redis.send(load);
             }
-            final Request write = RedisLayout.writeReadStates(42);
+            final Request write = RedisLayout.writeReadStates(42, 0);
             for (long channel = 1; channel <= 2_000; channel++)
             {
                 RedisLayout.addReadState(write, channel, 10, 0, 1, false);

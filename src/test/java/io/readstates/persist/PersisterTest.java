@@ -58,7 +58,7 @@ class PersisterTest
             channels = new ChannelTable();
             store.install(USER, new LoadedUser());
             link = new RedisStatus(TIMEOUT_MS).link(vertx);
-            persister = new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE);
+            persister = new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE, user -> 0);
             return null;
         });
     }

@@ -43,14 +43,14 @@ class RedisLayoutTest
 
     private static void write(final long userId, final long channel, final long lastRead, final long version) throws Exception
     {
-        final Request write = RedisLayout.writeReadStates(userId);
+        final Request write = RedisLayout.writeReadStates(userId, 0);
         RedisLayout.addReadState(write, channel, lastRead, 0, version, false);
         redis.send(write);
     }
 
     private static void delete(final long userId, final long channel, final long version) throws Exception
     {
-        final Request write = RedisLayout.writeReadStates(userId);
+        final Request write = RedisLayout.writeReadStates(userId, 0);
         RedisLayout.addReadState(write, channel, 0, 0, version, true);
         redis.send(write);
     }

@@ -36,7 +36,7 @@ class UserLoaderTest
         {
             redis.send(load);
         }
-        final Request write = RedisLayout.writeReadStates(1);
+        final Request write = RedisLayout.writeReadStates(1, 0);
         RedisLayout.addReadState(write, 10, 500, 2, 3, false);
         RedisLayout.addReadState(write, 11, -1L, 0, 7, false);
         redis.send(write);
@@ -45,7 +45,7 @@ class UserLoaderTest
         loop = vertx.getOrCreateContext();
         final Redis client = RedisConnections.create(vertx, redis.url());
         channels = new ChannelTable();
-        loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels);
+        loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels, user -> 0);
     }
 
     @AfterEach

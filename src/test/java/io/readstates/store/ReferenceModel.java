@@ -355,6 +355,12 @@ final class ReferenceModel implements ReadStateStore
     }
 
     @Override
+    public void forEachUser(final java.util.function.LongConsumer visitor)
+    {
+        users.keySet().forEach(visitor::accept);
+    }
+
+    @Override
     public int residentUsers()
     {
         return users.size();

@@ -214,6 +214,7 @@ class StoreModelTest
         try
         {
             store.checkInvariants();
+            check("forEachUser", usersOf(model), usersOf(store));
         }
         catch (final IllegalStateException e)
         {
@@ -227,6 +228,13 @@ class StoreModelTest
         check("readStates", model.readStates(), store.readStates());
         check("dirtyRecords", model.dirtyRecords(), store.dirtyRecords());
         check("evictions", model.evictions(), store.evictions());
+    }
+
+    private static java.util.Set<Long> usersOf(final ReadStateStore s)
+    {
+        final java.util.Set<Long> users = new java.util.TreeSet<>();
+        s.forEachUser(users::add);
+        return users;
     }
 
     private static List<String> readStatesOf(final ReadStateStore s, final long user)

@@ -68,6 +68,26 @@ public final class ServiceProcess implements AutoCloseable
         return process.exitValue();
     }
 
+    /** Sends a signal, such as STOP or CONT, to the process. */
+    public void signal(final String name) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0)
+        {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
+    public boolean alive()
+    {
+        return process.isAlive();
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
     /** Kills the process as the kernel's OOM killer would: SIGKILL, no shutdown hook. */
     public void kill() throws InterruptedException
     {
@@ -135,11 +155,17 @@ public final class ServiceProcess implements AutoCloseable
         {
             try
             {
+                // A paused process takes no SIGKILL until it runs again.
+                signal("CONT");
                 process.destroyForcibly().waitFor();
             }
             catch (final InterruptedException e)
             {
                 Thread.currentThread().interrupt();
+            }
+            catch (final Exception e)
+            {
+                process.destroyForcibly();
             }
         }
     }

@@ -495,6 +495,18 @@ public final class OffHeapReadStateStore implements ReadStateStore
     // ---------------------------------------------------------------------------------------------
 
     @Override
+    public void forEachUser(final java.util.function.LongConsumer visitor)
+    {
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int u = pass == 0 ? users.firstDirty() : users.firstClean(); u != NIL; u = users.next(u))
+            {
+                visitor.accept(users.userId(u));
+            }
+        }
+    }
+
+    @Override
     public int residentUsers()
     {
         return users.resident();

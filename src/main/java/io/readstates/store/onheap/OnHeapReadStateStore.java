@@ -338,6 +338,15 @@ public final class OnHeapReadStateStore implements ReadStateStore
     }
 
     @Override
+    public void forEachUser(final java.util.function.LongConsumer visitor)
+    {
+        for (final long userId : resident.keySet())
+        {
+            visitor.accept(userId);
+        }
+    }
+
+    @Override
     public int residentUsers()
     {
         return resident.size();

@@ -1,0 +1,121 @@
+package io.readstates.membership;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.readstates.cluster.Ownership;
+import io.readstates.config.Settings;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The members of the cluster, as Hazelcast sees them. Hazelcast does the membership (TCP-IP join,
+ * heartbeats, failure detection, split-brain merging); this class configures it from the settings and
+ * tells who is in. Each member carries, as an attribute, the port of its HTTP API, so that any node
+ * can forward a request to any other.
+ */
+public final class Membership
+{
+    private static final String HTTP_PORT = "readstates.httpPort";
+
+    private final HazelcastClusterManager manager;
+    private final int httpPort;
+
+    public Membership(final Settings settings)
+    {
+        this.httpPort = settings.httpPort;
+        this.manager = new HazelcastClusterManager(config(settings));
+    }
+
+    /** For Vert.x's clustered builder: the event bus runs over the same cluster. */
+    public HazelcastClusterManager manager()
+    {
+        return manager;
+    }
+
+    private static Config config(final Settings settings)
+    {
+        final Config config = ConfigUtil.loadConfig();
+        config.setClusterName("readstates");
+        config.getNetworkConfig().setPort(settings.clusterPort).setPortAutoIncrement(false);
+        if (settings.clusterHost != null)
+        {
+            config.getNetworkConfig().setPublicAddress(settings.clusterHost + ":" + settings.clusterPort);
+            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(settings.clusterHost);
+            config.setProperty("hazelcast.local.localAddress", settings.clusterHost);
+        }
+        final JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.clusterMembers);
+        final long failureSeconds = Math.max(2, (settings.clusterFailureTimeoutMs + 999) / 1000);
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(failureSeconds));
+        config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
+        // A node that was cut off (paused, partitioned) finds the others again soon after it is back.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(failureSeconds));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(failureSeconds));
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+        // The service leaves the cluster itself, after it has written its changes.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getMemberAttributeConfig().setAttribute(HTTP_PORT, String.valueOf(settings.httpPort));
+        return config;
+    }
+
+    private HazelcastInstance hazelcast()
+    {
+        return manager.getHazelcastInstance();
+    }
+
+    /** @return this node as a member; its id changes if it rejoins after being cut off. */
+    public Ownership.Member self()
+    {
+        return member(hazelcast().getCluster().getLocalMember());
+    }
+
+    /** @return the members now, this node included, ordered by id. */
+    public List<Ownership.Member> members()
+    {
+        final List<Ownership.Member> members = new ArrayList<>();
+        for (final Member m : hazelcast().getCluster().getMembers())
+        {
+            members.add(member(m));
+        }
+        members.sort(Comparator.comparing(Ownership.Member::id));
+        return members;
+    }
+
+    /** Runs {@code changed} (on a Hazelcast thread) whenever a member joins or leaves. */
+    public void onChange(final Runnable changed)
+    {
+        hazelcast().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
+        {
+            @Override
+            public void memberAdded(final com.hazelcast.cluster.MembershipEvent event)
+            {
+                changed.run();
+            }
+
+            @Override
+            public void memberRemoved(final com.hazelcast.cluster.MembershipEvent event)
+            {
+                changed.run();
+            }
+        });
+    }
+
+    private Ownership.Member member(final Member m)
+    {
+        final String port = m.getAttribute(HTTP_PORT);
+        return new Ownership.Member(m.getUuid().toString(),
+            m.getAddress().getHost() + ":" + (port == null ? String.valueOf(httpPort) : port));
+    }
+}

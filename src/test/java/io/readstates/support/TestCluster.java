@@ -1,0 +1,159 @@
+package io.readstates.support;
+
+import io.readstates.persist.LocalRedis;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of service processes on loopback, each its own JVM on free ports, sharing a Redis of the
+ * test's own. Closing it stops every process it started, whatever state they are in.
+ */
+public final class TestCluster implements AutoCloseable
+{
+    /** Short enough for tests, long enough that a busy machine does not declare a live node dead. */
+    public static final long FAILURE_TIMEOUT_MS = 4_000;
+
+    private final TestRedis redis;
+    private final List<Map<String, String>> envs = new ArrayList<>();
+    private final ServiceProcess[] nodes;
+
+    private TestCluster(final int size, final Map<String, String> extra) throws IOException
+    {
+        redis = new TestRedis();
+        nodes = new ServiceProcess[size];
+        final List<Integer> clusterPorts = new ArrayList<>();
+        for (int i = 0; i < size; i++)
+        {
+            clusterPorts.add(LocalRedis.freePort());
+        }
+        final String members = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        for (int i = 0; i < size; i++)
+        {
+            final Map<String, String> env = new HashMap<>();
+            env.put("READSTATES_HTTP_PORT", String.valueOf(LocalRedis.freePort()));
+            env.put("READSTATES_REDIS_URL", redis.url());
+            env.put("READSTATES_SHARDS", "2");
+            env.put("READSTATES_CLUSTER_MEMBERS", members);
+            env.put("READSTATES_CLUSTER_HOST", "127.0.0.1");
+            env.put("READSTATES_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
+            env.put("READSTATES_CLUSTER_FAILURE_TIMEOUT_MS", String.valueOf(FAILURE_TIMEOUT_MS));
+            env.putAll(extra);
+            envs.add(env);
+        }
+    }
+
+    /** Starts {@code size} nodes at once and waits until they form one cluster that serves every slot. */
+    public static TestCluster start(final int size, final Map<String, String> extra) throws Exception
+    {
+        final TestCluster cluster = new TestCluster(size, extra);
+        try
+        {
+            for (int i = 0; i < size; i++)
+            {
+                cluster.nodes[i] = ServiceProcess.launch(cluster.envs.get(i));
+            }
+            cluster.awaitFormed(size);
+        }
+        catch (final Exception | AssertionError e)
+        {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    public TestRedis redis()
+    {
+        return redis;
+    }
+
+    public ServiceProcess node(final int i)
+    {
+        return nodes[i];
+    }
+
+    public Api api(final int i)
+    {
+        return new Api(nodes[i].port(), RunningService.TOKEN).withTimeout(java.time.Duration.ofSeconds(10));
+    }
+
+    public int size()
+    {
+        return nodes.length;
+    }
+
+    /** Starts node {@code i} again, on the same ports, after it stopped. */
+    public void restart(final int i) throws Exception
+    {
+        nodes[i] = ServiceProcess.launch(envs.get(i));
+    }
+
+    /**
+     * Waits until node {@code via} sees {@code members} members that answer, serving 1,024 slots between
+     * them, each slot once.
+     *
+     * @return the cluster view that showed it
+     */
+    public JsonObject awaitServing(final int via, final int members, final long timeoutMs)
+    {
+        return Await.value("node " + via + " to see " + members + " members serving every slot", timeoutMs, () ->
+        {
+            try
+            {
+                final Api.Reply reply = api(via).get("/v1/cluster");
+                return reply.status() == 200 ? reply.json() : new JsonObject();
+            }
+            catch (final IllegalStateException notYet)
+            {
+                return new JsonObject();
+            }
+        }, view -> view.containsKey("members") && view.getJsonArray("members").size() == members &&
+            view.getJsonArray("members").stream().mapToInt(m -> ((JsonObject)m).getInteger("slots", 0) == null ? 0 :
+                ((JsonObject)m).getInteger("slots", 0)).sum() == io.readstates.cluster.Slots.COUNT);
+    }
+
+    private void awaitFormed(final int size)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            awaitServing(i, size, 60_000);
+        }
+    }
+
+    /** The logs of every node, for a failure's message. */
+    public String logs()
+    {
+        final StringBuilder all = new StringBuilder();
+        for (int i = 0; i < nodes.length; i++)
+        {
+            try
+            {
+                all.append("---- node ").append(i).append('\n').append(nodes[i] == null ? "" : nodes[i].output());
+            }
+            catch (final IOException e)
+            {
+                all.append("(unreadable: ").append(e).append(")\n");
+            }
+        }
+        return all.toString();
+    }
+
+    @Override
+    public void close()
+    {
+        for (final ServiceProcess node : nodes)
+        {
+            if (node != null)
+            {
+                node.close();
+            }
+        }
+        redis.close();
+    }
+}
