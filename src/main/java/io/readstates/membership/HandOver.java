@@ -7,6 +7,7 @@ import io.readstates.persist.RedisLayout;
 import io.readstates.shard.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -86,7 +87,11 @@ public final class HandOver extends VerticleBase
     public Future<?> start()
     {
         redis = RedisConnections.create(vertx, redisUrl, "redis-handover");
-        vertx.eventBus().<JsonObject>consumer(ADDRESS + ownership.self().httpAddress(), message -> released(message.body()));
+        vertx.eventBus().<JsonObject>consumer(ADDRESS + ownership.self().httpAddress(), message ->
+        {
+            released(message.body());
+            message.reply(true);
+        });
         membership.onChange(() -> context.runOnContext(v -> step()));
         timer = vertx.setPeriodic(TICK_MS, id -> step());
         step();
@@ -207,10 +212,26 @@ public final class HandOver extends VerticleBase
             {
                 byOwner.computeIfAbsent(owners[slot], k -> new JsonArray()).add(slot);
             }
-            byOwner.forEach((owner, list) -> vertx.eventBus().send(ADDRESS + owner.httpAddress(),
-                new JsonObject().put("from", self.id()).put("slots", list)));
+            final long until = System.currentTimeMillis() + timeoutMs;
+            byOwner.forEach((owner, list) -> tell(owner, new JsonObject().put("from", self.id()).put("slots", list), until));
             LOG.info("released {} slots", slots.size());
         });
+    }
+
+    /**
+     * Tells the new owner that its slots are free, until it confirms: a member that has just joined
+     * may not be reachable on the event bus for a moment.
+     */
+    private void tell(final Ownership.Member owner, final JsonObject notice, final long until)
+    {
+        vertx.eventBus().request(ADDRESS + owner.httpAddress(), notice, new DeliveryOptions().setSendTimeout(500))
+            .onFailure(e ->
+            {
+                if (!stopped && System.currentTimeMillis() < until)
+                {
+                    vertx.setTimer(TICK_MS, id -> tell(owner, notice, until));
+                }
+            });
     }
 
     private void acquire(final List<Integer> slots)

@@ -1,0 +1,208 @@
+package io.readstates.cluster;
+
+import io.readstates.support.Api;
+import io.readstates.support.Await;
+import io.readstates.support.Scrape;
+import io.readstates.support.TestCluster;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a cluster does when members go: one at a time on purpose (a rolling restart), killed, or paused
+ * past the failure timeout and then woken up. Each node is its own JVM; the figures each test prints
+ * are quoted in the README.
+ */
+class ClusterFaultsTest
+{
+    private static final int USERS = 200;
+    private static final long FLUSH_INTERVAL_MS = 50;
+
+    @Test
+    void rollingRestartShouldLoseNoAcknowledgedAck() throws Exception
+    {
+        try (TestCluster cluster = TestCluster.start(3, Map.of()))
+        {
+            final AckStream acks = new AckStream(cluster, USERS, 2);
+            try
+            {
+                Thread.sleep(1_000);
+                for (int node = 0; node < 3; node++)
+                {
+                    final long began = System.currentTimeMillis();
+                    acks.avoid(node);
+                    assertEquals(0, cluster.node(node).terminate(), "a clean stop, every change written");
+                    cluster.restart(node);
+                    cluster.awaitServing(node, 3, 60_000);
+                    cluster.awaitServing((node + 1) % 3, 3, 60_000);
+                    System.out.printf("rolling restart: node %d stopped, started and serving again in %d ms%n", node,
+                        System.currentTimeMillis() - began);
+                    acks.use(node);
+                    Thread.sleep(500);
+                }
+            }
+            finally
+            {
+                acks.close();
+            }
+            final List<AckStream.Acked> missing = acks.missing(0);
+            System.out.printf("rolling restart: %d acks acknowledged, %d missing, %d answered 503 (in %d distinct seconds), " +
+                "%d connections refused%n", acks.acked().size(), missing.size(), acks.refused(), acks.refusalSeconds(),
+                acks.failedConnections());
+            assertTrue(acks.acked().size() > 100, "the stream kept going: " + acks.acked().size());
+            assertEquals(List.of(), missing, "every acknowledged ack survives the restarts");
+        }
+    }
+
+    @Test
+    void killedNodeShouldBeReplacedWithinTheFailureTimeoutLosingOnlyUnflushedAcks() throws Exception
+    {
+        try (TestCluster cluster = TestCluster.start(3, Map.of()))
+        {
+            final AckStream acks = new AckStream(cluster, USERS, 2);
+            final long killedAt;
+            final long recoveredAt;
+            try
+            {
+                Thread.sleep(2_000);
+                acks.avoid(2);
+                cluster.node(2).kill();
+                killedAt = System.currentTimeMillis();
+                recoveredAt = Await.value("every user answered again", TestCluster.FAILURE_TIMEOUT_MS + 5_000,
+                    () -> everyUserAnswers(cluster.api(0)) ? System.currentTimeMillis() : 0L, at -> at > 0);
+                Thread.sleep(1_000);
+            }
+            finally
+            {
+                acks.close();
+            }
+            final List<AckStream.Acked> missing = acks.missing(0);
+            long oldest = 0;
+            for (final AckStream.Acked ack : missing)
+            {
+                oldest = Math.max(oldest, killedAt - ack.answeredAtMs());
+            }
+            System.out.printf("SIGKILL: users answered again %d ms after the kill (failure timeout %d ms); %d acks " +
+                "acknowledged, %d lost, the oldest answered %d ms before the kill; %d answered 503 (in %d distinct seconds)%n",
+                recoveredAt - killedAt, TestCluster.FAILURE_TIMEOUT_MS, acks.acked().size(), missing.size(), oldest,
+                acks.refused(), acks.refusalSeconds());
+            assertTrue(recoveredAt - killedAt <= TestCluster.FAILURE_TIMEOUT_MS + 5_000);
+            // A lost ack was answered by the dead node, and waited at most one flush interval (and the
+            // write in flight) before it would have been written.
+            assertTrue(oldest <= FLUSH_INTERVAL_MS + 250, "lost acks older than a flush interval: " + missing);
+        }
+    }
+
+    private static boolean everyUserAnswers(final Api api)
+    {
+        for (int u = 1; u <= USERS; u++)
+        {
+            try
+            {
+                if (api.get("/v1/users/" + u + "/badges").status() != 200)
+                {
+                    return false;
+                }
+            }
+            catch (final IllegalStateException e)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void pausedNodeShouldNeverOverwriteWhatTheNewOwnerWrote() throws Exception
+    {
+        // A long flush interval keeps the paused node's acks unwritten while it sleeps.
+        try (TestCluster cluster = TestCluster.start(3, Map.of("READSTATES_FLUSH_INTERVAL_MS", "3000")))
+        {
+            final List<Long> ofNode2 = usersOwnedBy(cluster, 2, 20);
+            for (final long user : ofNode2)
+            {
+                assertEquals(200, cluster.api(2).post("/v1/users/" + user + "/channels/7/ack", "{\"messageId\":\"1000\"}").status());
+            }
+            cluster.node(2).signal("STOP");
+            cluster.awaitServing(0, 2, TestCluster.FAILURE_TIMEOUT_MS + 30_000);
+            for (final long user : ofNode2)
+            {
+                final Api.Reply reply = cluster.api(0).post("/v1/users/" + user + "/channels/7/ack",
+                    "{\"messageId\":\"10\",\"manual\":true,\"mentionCount\":3}");
+                assertEquals(200, reply.status(), reply::toString);
+            }
+            Await.until("the new owners' writes in Redis", 15_000, () -> allStored(cluster, ofNode2, "10:3:"));
+
+            cluster.node(2).signal("CONT");
+            Await.until("the woken node to try its stale writes, and be refused", 30_000,
+                () -> fencedWrites(cluster.api(2)) >= ofNode2.size());
+            assertTrue(allStored(cluster, ofNode2, "10:3:"), "Redis still holds the new owners' values");
+
+            cluster.awaitServing(2, 3, 90_000);
+            for (final long user : ofNode2)
+            {
+                final JsonObject state = cluster.api(2).get("/v1/users/" + user + "/channels/7/read-state").json();
+                assertEquals("10", state.getString("lastMessageId"), "node 2 answers the new owners' state for " + user);
+                assertEquals(3, state.getInteger("mentionCount"));
+            }
+        }
+    }
+
+    private static long fencedWrites(final Api api)
+    {
+        try
+        {
+            return (long)Scrape.sum(api.get("/metrics").body(), "readstates_fenced_writes_total");
+        }
+        catch (final IllegalStateException stillAsleep)
+        {
+            return 0;
+        }
+    }
+
+    private static boolean allStored(final TestCluster cluster, final List<Long> users, final String prefix)
+    {
+        for (final long user : users)
+        {
+            final String value = cluster.redis().hashOrFail(io.readstates.persist.RedisLayout.userKey(user)).get("7");
+            if (value == null || !value.startsWith(prefix))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return users whose slot node {@code node} owns, by the same rendezvous hashing the nodes use */
+    private static List<Long> usersOwnedBy(final TestCluster cluster, final int node, final int count)
+    {
+        final JsonObject view = cluster.api(0).get("/v1/cluster").json();
+        final List<String> ids = new ArrayList<>();
+        String target = null;
+        for (final Object m : view.getJsonArray("members"))
+        {
+            final JsonObject member = (JsonObject)m;
+            ids.add(member.getString("id"));
+            if (member.getString("address").endsWith(":" + cluster.node(node).port()))
+            {
+                target = member.getString("id");
+            }
+        }
+        java.util.Collections.sort(ids);
+        final List<Long> users = new ArrayList<>();
+        for (long user = 1; users.size() < count; user++)
+        {
+            if (ids.get(Slots.ownerIndex(Slots.of(user), ids)).equals(target))
+            {
+                users.add(user);
+            }
+        }
+        return users;
+    }
+}
