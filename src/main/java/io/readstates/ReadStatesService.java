@@ -8,6 +8,7 @@ import io.readstates.membership.Membership;
 import io.readstates.api.Refusals;
 import io.readstates.config.Settings;
 import io.readstates.config.Version;
+import io.readstates.gateway.ClusterSessions;
 import io.readstates.gateway.Gateway;
 import io.readstates.gateway.GatewayLoop;
 import io.readstates.gateway.ShardSessions;
@@ -150,7 +151,8 @@ public final class ReadStatesService
             routing);
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
-                settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency());
+                settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency(),
+                membership == null ? null : new ClusterSessions(vertx, ownership, router, sessions, settings.maxSessionsPerUser));
         final List<String> handOverId = new ArrayList<>();
         return chain
             .compose(v -> handOver == null ? Future.succeededFuture() : vertx.deployVerticle(handOver).map(id ->

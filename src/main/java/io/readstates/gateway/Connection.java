@@ -9,6 +9,7 @@ import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.wire.Codec;
 import io.readstates.wire.Ids;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -31,7 +32,7 @@ final class Connection
     private static final Refusal INTERNAL = Refusal.of(500, "internal", "an internal error occurred");
 
     /** What the user's shard answers to an identify: a close code, or the snapshot to send. */
-    private record Opened(short refusal, String readyFrame, String badgesFrame)
+    record Opened(short refusal, String readyFrame, String badgesFrame)
     {
     }
 
@@ -215,9 +216,19 @@ final class Connection
         });
     }
 
-    /** Registers the session on the user's shard, which answers with the snapshot taken in the same step. */
+    /**
+     * Registers the session on the user's shard, which answers with the snapshot taken in the same step;
+     * in a cluster, with the user's owner, wherever it is.
+     */
     private void open(final long userId)
     {
+        if (gateway.cluster != null)
+        {
+            final Session candidate = new Session(userId, Session.REMOTE, socket, loop.context, System.currentTimeMillis(),
+                gateway.pushLatency);
+            gateway.cluster.open(candidate).onComplete(opened -> opened(candidate, opened));
+            return;
+        }
         final int shard = gateway.shards.indexOfUser(userId);
         final ShardSessions ofShard = gateway.sessions.get(shard);
         final Session candidate = new Session(userId, shard, socket, loop.context, System.currentTimeMillis(), gateway.pushLatency);
@@ -236,37 +247,39 @@ final class Connection
             }
             final Badges badges = readStates.badges(userId);
             return new Opened((short)0, Codec.readyFrame(userId, states, channels, badges), Codec.badgesFrame(badges));
-        }).onComplete(opened ->
+        }).onComplete(opened -> opened(candidate, opened));
+    }
+
+    private void opened(final Session candidate, final io.vertx.core.AsyncResult<Opened> opened)
+    {
+        identifying = false;
+        if (opened.failed())
         {
-            identifying = false;
-            if (opened.failed())
+            loop.forget(candidate);
+            if (opened.cause() instanceof Refusal)
             {
-                loop.forget(candidate);
-                if (opened.cause() instanceof Refusal)
-                {
-                    socket.close(CloseCodes.TRY_AGAIN_LATER, "your read states cannot be loaded right now; reconnect shortly");
-                }
-                else
-                {
-                    socket.close(CloseCodes.INTERNAL_ERROR, "internal error");
-                }
-            }
-            else if (opened.result().refusal() != 0)
-            {
-                socket.close(opened.result().refusal(), "too many sessions");
-            }
-            else if (socket.isClosed())
-            {
-                loop.forget(candidate);
+                socket.close(CloseCodes.TRY_AGAIN_LATER, "your read states cannot be loaded right now; reconnect shortly");
             }
             else
             {
-                vertx.cancelTimer(identifyTimer);
-                session = candidate;
-                loop.add(candidate);
-                candidate.start(opened.result().readyFrame(), opened.result().badgesFrame());
+                socket.close(CloseCodes.INTERNAL_ERROR, "internal error");
             }
-        });
+        }
+        else if (opened.result().refusal() != 0)
+        {
+            socket.close(opened.result().refusal(), "too many sessions");
+        }
+        else if (socket.isClosed())
+        {
+            loop.forget(candidate);
+        }
+        else
+        {
+            vertx.cancelTimer(identifyTimer);
+            session = candidate;
+            loop.add(candidate);
+            candidate.start(opened.result().readyFrame(), opened.result().badgesFrame());
+        }
     }
 
     private void ack(final JsonObject frame)
@@ -284,9 +297,9 @@ final class Connection
             return;
         }
         final long userId = session.userId;
-        final Shard shard = gateway.shards.get(session.shard);
-        shard.withUser(userId, readStates -> readStates.ack(userId, channelId, messageId)).onFailure(e ->
-            socket.writeTextMessage(Codec.errorFrame(e instanceof Refusal ? (Refusal)e : INTERNAL)));
+        final Future<?> done = session.shard == Session.REMOTE ? gateway.cluster.ack(userId, channelId, messageId) :
+            gateway.shards.get(session.shard).withUser(userId, readStates -> readStates.ack(userId, channelId, messageId));
+        done.onFailure(e -> socket.writeTextMessage(Codec.errorFrame(e instanceof Refusal ? (Refusal)e : INTERNAL)));
     }
 
     private void invalid(final String reason)

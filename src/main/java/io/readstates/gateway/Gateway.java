@@ -24,6 +24,8 @@ public final class Gateway
     final long slowConsumerTimeoutMs;
     final long idleTimeoutMs;
     final Timer pushLatency;
+    /** Null for a node alone. */
+    final ClusterSessions cluster;
 
     /**
      * @param sessions the sessions of each shard, in shard order; each is also its shard's listener
@@ -31,8 +33,9 @@ public final class Gateway
      */
     public Gateway(final Shards shards, final List<ShardSessions> sessions, final UserTokens tokens,
         final long identifyTimeoutMs, final int maxFrameBytes, final long slowConsumerTimeoutMs, final long idleTimeoutMs,
-        final Timer pushLatency)
+        final Timer pushLatency, final ClusterSessions cluster)
     {
+        this.cluster = cluster;
         this.pushLatency = pushLatency;
         this.shards = shards;
         this.sessions = sessions;

@@ -63,6 +63,11 @@ public final class GatewayLoop
     void forget(final Session session)
     {
         remove(session);
+        if (session.shard == Session.REMOTE)
+        {
+            gateway.cluster.close(session);
+            return;
+        }
         final ShardSessions ofShard = gateway.sessions.get(session.shard);
         gateway.shards.get(session.shard).run(readStates ->
         {

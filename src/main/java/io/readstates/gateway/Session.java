@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session
 {
+    /** The shard of a session whose user is watched through its owner in the cluster. */
+    static final int REMOTE = -1;
+
     final long userId;
-    /** The shard the user belongs to. */
+    /** The shard the user belongs to, or {@link #REMOTE}. */
     final int shard;
     /** Position in its event loop's list of sessions, for removal in constant time. */
     int position = -1;

@@ -19,10 +19,20 @@ import java.util.List;
  */
 public final class ShardSessions implements ShardListener
 {
+    /** Sends a user's update to another node of the cluster, which holds sessions of the user. */
+    @FunctionalInterface
+    interface RemoteSink
+    {
+        void send(String node, long userId, long channelId, String stateFrame, String badgesFrame);
+    }
+
     private final int maxPerUser;
     private final int max;
     private final ShardStats stats;
     private final Long2ObjectHashMap<List<Session>> byUser = new Long2ObjectHashMap<>();
+    /** The other nodes that hold sessions of each user, in a cluster. */
+    private final Long2ObjectHashMap<List<String>> nodesByUser = new Long2ObjectHashMap<>();
+    private RemoteSink remote;
     private int count;
     private long pushes;
 
@@ -55,6 +65,36 @@ public final class ShardSessions implements ShardListener
         return 0;
     }
 
+    void sendRemote(final RemoteSink sink)
+    {
+        this.remote = sink;
+    }
+
+    /** Another node holds sessions of a resident user: it is sent every change of the user from now on. */
+    void watchFrom(final String node, final long userId, final ReadStates readStates)
+    {
+        final List<String> nodes = nodesByUser.computeIfAbsent(userId, u -> new ArrayList<>(1));
+        if (!nodes.contains(node))
+        {
+            nodes.add(node);
+            readStates.watch(userId);
+        }
+    }
+
+    /** That node holds no session of the user any more. */
+    void unwatchFrom(final String node, final long userId, final ReadStates readStates)
+    {
+        final List<String> nodes = nodesByUser.get(userId);
+        if (nodes != null && nodes.remove(node))
+        {
+            readStates.unwatch(userId);
+            if (nodes.isEmpty())
+            {
+                nodesByUser.remove(userId);
+            }
+        }
+    }
+
     /** Forgets a session whose socket closed. */
     void close(final Session session, final ReadStates readStates)
     {
@@ -76,9 +116,10 @@ public final class ShardSessions implements ShardListener
         final Channel channel, final Badges badges)
     {
         final List<Session> ofUser = byUser.get(userId);
-        if (ofUser != null)
+        final List<String> nodes = nodesByUser.get(userId);
+        if (ofUser != null || nodes != null)
         {
-            deliver(ofUser, channelId, state == null ? null : Codec.readStateFrame(state, channel),
+            deliver(ofUser, nodes, userId, channelId, state == null ? null : Codec.readStateFrame(state, channel),
                 Codec.badgesFrame(badges));
         }
     }
@@ -87,19 +128,32 @@ public final class ShardSessions implements ShardListener
     public void badgesChanged(final long userId, final Badges badges)
     {
         final List<Session> ofUser = byUser.get(userId);
-        if (ofUser != null)
+        final List<String> nodes = nodesByUser.get(userId);
+        if (ofUser != null || nodes != null)
         {
-            deliver(ofUser, 0, null, Codec.badgesFrame(badges));
+            deliver(ofUser, nodes, userId, 0, null, Codec.badgesFrame(badges));
         }
     }
 
-    private void deliver(final List<Session> sessions, final long channelId, final String stateFrame, final String badgesFrame)
+    private void deliver(final List<Session> sessions, final List<String> nodes, final long userId, final long channelId,
+        final String stateFrame, final String badgesFrame)
     {
-        for (int i = 0; i < sessions.size(); i++)
+        if (sessions != null)
         {
-            sessions.get(i).deliver(channelId, stateFrame, badgesFrame);
+            for (int i = 0; i < sessions.size(); i++)
+            {
+                sessions.get(i).deliver(channelId, stateFrame, badgesFrame);
+            }
+            pushes += sessions.size();
         }
-        pushes += sessions.size();
+        if (nodes != null)
+        {
+            for (int i = 0; i < nodes.size(); i++)
+            {
+                remote.send(nodes.get(i), userId, channelId, stateFrame, badgesFrame);
+            }
+            pushes += nodes.size();
+        }
         stats.pushes = pushes;
     }
 }

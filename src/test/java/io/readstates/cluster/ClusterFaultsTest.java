@@ -7,7 +7,6 @@ import io.readstates.support.TestCluster;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -124,7 +123,7 @@ class ClusterFaultsTest
         // A long flush interval keeps the paused node's acks unwritten while it sleeps.
         try (TestCluster cluster = TestCluster.start(3, Map.of("READSTATES_FLUSH_INTERVAL_MS", "3000")))
         {
-            final List<Long> ofNode2 = usersOwnedBy(cluster, 2, 20);
+            final List<Long> ofNode2 = cluster.usersOwnedBy(2, 20);
             for (final long user : ofNode2)
             {
                 assertEquals(200, cluster.api(2).post("/v1/users/" + user + "/channels/7/ack", "{\"messageId\":\"1000\"}").status());
@@ -177,32 +176,5 @@ class ClusterFaultsTest
             }
         }
         return true;
-    }
-
-    /** @return users whose slot node {@code node} owns, by the same rendezvous hashing the nodes use */
-    private static List<Long> usersOwnedBy(final TestCluster cluster, final int node, final int count)
-    {
-        final JsonObject view = cluster.api(0).get("/v1/cluster").json();
-        final List<String> ids = new ArrayList<>();
-        String target = null;
-        for (final Object m : view.getJsonArray("members"))
-        {
-            final JsonObject member = (JsonObject)m;
-            ids.add(member.getString("id"));
-            if (member.getString("address").endsWith(":" + cluster.node(node).port()))
-            {
-                target = member.getString("id");
-            }
-        }
-        java.util.Collections.sort(ids);
-        final List<Long> users = new ArrayList<>();
-        for (long user = 1; users.size() < count; user++)
-        {
-            if (ids.get(Slots.ownerIndex(Slots.of(user), ids)).equals(target))
-            {
-                users.add(user);
-            }
-        }
-        return users;
     }
 }

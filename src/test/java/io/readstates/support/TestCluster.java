@@ -126,6 +126,28 @@ public final class TestCluster implements AutoCloseable
         }
     }
 
+    /** @return users whose slot node {@code node} owns, by the same rendezvous hashing the nodes use */
+    public List<Long> usersOwnedBy(final int node, final int count)
+    {
+        final JsonObject view = api(node).get("/v1/cluster").json();
+        final List<String> ids = new ArrayList<>();
+        for (final Object m : view.getJsonArray("members"))
+        {
+            ids.add(((JsonObject)m).getString("id"));
+        }
+        java.util.Collections.sort(ids);
+        final String target = view.getJsonObject("node").getString("id");
+        final List<Long> users = new ArrayList<>();
+        for (long user = 1; users.size() < count; user++)
+        {
+            if (ids.get(io.readstates.cluster.Slots.ownerIndex(io.readstates.cluster.Slots.of(user), ids)).equals(target))
+            {
+                users.add(user);
+            }
+        }
+        return users;
+    }
+
     /** The logs of every node, for a failure's message. */
     public String logs()
     {
@@ -142,6 +164,15 @@ public final class TestCluster implements AutoCloseable
             }
         }
         return all.toString();
+    }
+
+    /** Prints every node's log when the test failed, since the processes take their logs with them. */
+    public void printLogsIf(final boolean failed)
+    {
+        if (failed)
+        {
+            System.out.println(logs());
+        }
     }
 
     @Override
