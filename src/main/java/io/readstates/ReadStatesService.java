@@ -141,10 +141,11 @@ public final class ReadStatesService
         metrics.bindBuildInfo(Version.get());
         final Redis healthRedis = RedisConnections.create(vertx, redisUrl, "redis-health");
         final HealthChecks live = Health.live(vertx);
-        final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs);
         final Shards router = new Shards(shards);
         final HandOver handOver = membership == null ? null : new HandOver(membership, ownership, router, redisUrl,
             settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
+        final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
+            handOver == null ? null : () -> handOver.quorum() && ownership.settled());
         final ClusterRouting routing = new ClusterRouting(vertx, ownership, handOver == null ? () -> true : handOver::quorum,
             () -> stats.stream().mapToLong(st -> st.residentUsers).sum());
         final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),

@@ -9,19 +9,29 @@ import io.vertx.core.http.PoolOptions;
 
 import java.net.URI;
 
-/** The HTTP side of the load tool: requests to the service's API with the internal token. */
+/**
+ * The HTTP side of the load tool: requests to the service's API with the internal token. {@code --url}
+ * may list several nodes of a cluster, comma-separated: requests go to each in turn.
+ */
 final class Http
 {
     private final HttpClient client;
-    private final String host;
-    private final int port;
+    private final String[] hosts;
+    private final int[] ports;
+    private int next;
     private final String authorization;
 
     Http(final Vertx vertx, final Options options)
     {
-        final URI url = URI.create(options.text("url", "http://127.0.0.1:8080"));
-        this.host = url.getHost();
-        this.port = url.getPort();
+        final String[] urls = options.text("url", "http://127.0.0.1:8080").split(",");
+        this.hosts = new String[urls.length];
+        this.ports = new int[urls.length];
+        for (int i = 0; i < urls.length; i++)
+        {
+            final URI url = URI.create(urls[i].trim());
+            hosts[i] = url.getHost();
+            ports[i] = url.getPort();
+        }
         this.authorization = "Bearer " + options.text("token", System.getenv().getOrDefault("READSTATES_INTERNAL_TOKEN", ""));
         this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(options.integer("connections", 64)));
@@ -30,7 +40,9 @@ final class Http
     /** @return the status code once the whole answer has arrived. */
     Future<Integer> send(final HttpMethod method, final String path, final String body)
     {
-        return client.request(method, port, host, path).compose(request ->
+        final int node = next;
+        next = next + 1 == hosts.length ? 0 : next + 1;
+        return client.request(method, ports[node], hosts[node], path).compose(request ->
         {
             request.putHeader("Authorization", authorization);
             if (body != null)

@@ -96,6 +96,20 @@ public final class Ownership
         return epochs.get(slot);
     }
 
+    /** @return true if this node serves every slot it owns: no hand-over to it is under way. */
+    public boolean settled()
+    {
+        final Table t = table.get();
+        for (int slot = 0; slot < Slots.COUNT; slot++)
+        {
+            if (!t.serving()[slot] && isSelf(t.owners()[slot]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return how many slots this node serves. */
     public int servedSlots()
     {

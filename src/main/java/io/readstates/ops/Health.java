@@ -28,11 +28,21 @@ public final class Health
     }
 
     /** @param timeoutMs how long the PING may take before Redis counts as unreachable */
-    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs)
+    /**
+     * @param clusterServing in a cluster, whether this node has quorum and serves every slot it owns
+     * (so that a rolling update waits for its hand-over before it moves on); null for a node alone
+     */
+    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs,
+        final java.util.function.BooleanSupplier clusterServing)
     {
-        return HealthChecks.create(vertx)
+        final HealthChecks checks = HealthChecks.create(vertx)
             .register("shards", promise -> promise.complete(shards.stream().allMatch(s -> s.started) ? Status.OK() : Status.KO()))
             .register("redis", timeoutMs * 2, promise -> redisAnswers(vertx, shards, redis, timeoutMs, promise));
+        if (clusterServing != null)
+        {
+            checks.register("cluster", promise -> promise.complete(clusterServing.getAsBoolean() ? Status.OK() : Status.KO()));
+        }
+        return checks;
     }
 
     private static void redisAnswers(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs,

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.readstates.config.Settings;
@@ -40,6 +40,7 @@ class DeployManifestsTest
     private static final Path DEPLOY = Path.of("deploy");
     private static final long JVM_OVERHEAD_BYTES = 256L << 20;
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final List<String> NODES = List.of("readstates-1", "readstates-2", "readstates-3");
 
     private static List<HasMetadata> manifests(final String file) throws IOException
     {
@@ -54,11 +55,22 @@ class DeployManifestsTest
         return resources;
     }
 
+    private static StatefulSet service() throws IOException
+    {
+        return (StatefulSet)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof StatefulSet && "readstates".equals(r.getMetadata().getName())).findFirst().orElseThrow();
+    }
+
     private static Container serviceContainer() throws IOException
     {
-        final Deployment deployment = (Deployment)manifests("readstates.yaml").stream()
-            .filter(r -> r instanceof Deployment).findFirst().orElseThrow();
-        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        return service().getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    /** The compose file, read by SnakeYAML, which applies its merge keys ({@code <<: *anchor}) as Compose does. */
+    private static JsonNode compose() throws IOException
+    {
+        final Object yaml = new org.yaml.snakeyaml.Yaml().load(Files.readString(DEPLOY.resolve("docker-compose.yml")));
+        return new ObjectMapper().valueToTree(yaml);
     }
 
     /** The container's environment, with every secret replaced by a stand-in long enough to be valid. */
@@ -83,7 +95,8 @@ class DeployManifestsTest
         assertEquals("/health/ready", container.getReadinessProbe().getHttpGet().getPath());
         assertEquals("http", container.getLivenessProbe().getHttpGet().getPort().getStrVal());
         assertEquals("http", container.getReadinessProbe().getHttpGet().getPort().getStrVal());
-        final Service service = (Service)manifests("readstates.yaml").stream().filter(r -> r instanceof Service).findFirst().orElseThrow();
+        final Service service = (Service)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof Service && "readstates".equals(r.getMetadata().getName())).findFirst().orElseThrow();
         assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
     }
 
@@ -131,13 +144,16 @@ class DeployManifestsTest
         assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("/health/ready"));
         assertTrue(dockerfile.contains("-jar /app/readstates.jar"), "the manifest's Add-Opens applies only with -jar");
 
-        final JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
-        final JsonNode service = compose.path("services").path("readstates");
-        assertEquals(serviceContainer().getImage(), service.path("image").asText(), "the same image everywhere");
+        final JsonNode compose = compose();
         assertTrue(compose.path("services").path("redis").path("command").toString().contains("--appendonly"));
-        assertEquals("redis://redis:6379", service.path("environment").path("READSTATES_REDIS_URL").asText());
-        service.path("environment").fieldNames().forEachRemaining(name ->
-            assertTrue(Settings.environmentVariables().contains(name), "unknown setting " + name));
+        for (final String name : NODES)
+        {
+            final JsonNode service = compose.path("services").path(name);
+            assertEquals(serviceContainer().getImage(), service.path("image").asText(), "the same image everywhere");
+            assertEquals("redis://redis:6379", service.path("environment").path("READSTATES_REDIS_URL").asText());
+            service.path("environment").fieldNames().forEachRemaining(setting ->
+                assertTrue(Settings.environmentVariables().contains(setting), "unknown setting " + setting));
+        }
     }
 
     /** The fields of the Kubernetes "restricted" Pod Security Standard, for every workload. */
@@ -149,11 +165,7 @@ class DeployManifestsTest
         {
             for (final HasMetadata resource : manifests(file))
             {
-                if (resource instanceof Deployment)
-                {
-                    pods.add(((Deployment)resource).getSpec().getTemplate().getSpec());
-                }
-                else if (resource instanceof StatefulSet)
+                if (resource instanceof StatefulSet)
                 {
                     pods.add(((StatefulSet)resource).getSpec().getTemplate().getSpec());
                 }
@@ -179,17 +191,40 @@ class DeployManifestsTest
     }
 
     @Test
-    void shouldStopTheOldPodFirstAndLeaveTheServiceBeforeClosing() throws IOException
+    void shouldRunAClusterThatRollsOnePodAtATimeAndLeavesTheServiceBeforeClosing() throws IOException
     {
-        final Deployment deployment = (Deployment)manifests("readstates.yaml").stream()
-            .filter(r -> r instanceof Deployment).findFirst().orElseThrow();
-        assertEquals("Recreate", deployment.getSpec().getStrategy().getType(), "one owner per user: never two pods at once");
-        final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        final StatefulSet set = service();
+        final int replicas = set.getSpec().getReplicas();
+        assertTrue(replicas >= 3, "a cluster that keeps its quorum with one pod down");
+        assertEquals("RollingUpdate", set.getSpec().getUpdateStrategy().getType(), "the hand-over makes rolling safe");
+        final Settings settings = Settings.load(environment(serviceContainer()));
+        final List<String> expected = new ArrayList<>();
+        for (int i = 0; i < replicas; i++)
+        {
+            expected.add(set.getMetadata().getName() + "-" + i + "." + set.getSpec().getServiceName() + ":" + settings.clusterPort);
+        }
+        assertEquals(expected, settings.clusterMembers, "every pod, by its stable name under the headless Service");
+        assertTrue(settings.clusterMinMembers <= replicas - 1, "one pod down keeps the quorum");
+        assertTrue(serviceContainer().getEnv().stream().anyMatch(v -> "READSTATES_CLUSTER_HOST".equals(v.getName()) &&
+            "status.podIP".equals(v.getValueFrom().getFieldRef().getFieldPath())), "each pod advertises its own address");
+
+        final Service headless = (Service)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof Service && set.getSpec().getServiceName().equals(r.getMetadata().getName()))
+            .findFirst().orElseThrow();
+        assertEquals("None", headless.getSpec().getClusterIP());
+        assertEquals(Boolean.TRUE, headless.getSpec().getPublishNotReadyAddresses(), "members find each other before they are ready");
+        assertEquals(settings.clusterPort, headless.getSpec().getPorts().get(0).getPort());
+
+        final PodDisruptionBudget budget = (PodDisruptionBudget)manifests("readstates.yaml").stream()
+            .filter(r -> r instanceof PodDisruptionBudget).findFirst().orElseThrow();
+        assertEquals(1, budget.getSpec().getMaxUnavailable().getIntVal(), "one pod at a time");
+        assertEquals(set.getSpec().getSelector().getMatchLabels(), budget.getSpec().getSelector().getMatchLabels());
+
+        final PodSpec pod = set.getSpec().getTemplate().getSpec();
         final Container container = pod.getContainers().get(0);
         final List<String> preStop = container.getLifecycle().getPreStop().getExec().getCommand();
         assertEquals("sleep", preStop.get(0));
         final long pauseS = Long.parseLong(preStop.get(1));
-        final Settings settings = Settings.load(environment(container));
         assertTrue(pod.getTerminationGracePeriodSeconds() * 1000 > pauseS * 1000 + settings.shutdownTimeoutMs,
             "the grace period covers the pause and the shutdown");
         assertTrue(container.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(m.getMountPath())),
@@ -203,14 +238,29 @@ class DeployManifestsTest
     }
 
     @Test
+    void shouldRunThreeNodesOfOneClusterInCompose() throws IOException
+    {
+        final JsonNode services = compose().path("services");
+        for (final String name : NODES)
+        {
+            final Map<String, String> env = new HashMap<>();
+            services.path(name).path("environment").fields().forEachRemaining(e -> env.put(e.getKey(),
+                e.getValue().asText().startsWith("${") ? "secret-stand-in-long-enough-for-any-check-0123" : e.getValue().asText()));
+            final Settings settings = Settings.load(env);
+            assertEquals(NODES.stream().map(node -> node + ":" + settings.clusterPort).toList(), settings.clusterMembers,
+                name + " lists every node, by its name on the compose network");
+        }
+    }
+
+    @Test
     void shouldRunAsANumericUserAndBuildFromLittle() throws IOException
     {
         final Matcher user = Pattern.compile("(?m)^USER (\\d+)(:\\d+)?$").matcher(Files.readString(DEPLOY.resolve("Dockerfile")));
         assertTrue(user.find() && Long.parseLong(user.group(1)) > 0, "a numeric non-root user");
         final String ignore = Files.readString(DEPLOY.resolve("Dockerfile.dockerignore"));
         assertTrue(ignore.contains("*") && ignore.contains("!src") && ignore.contains("!pom.xml"), ignore);
-        final JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DEPLOY.resolve("docker-compose.yml").toFile());
-        for (final String name : List.of("readstates", "redis"))
+        final JsonNode compose = compose();
+        for (final String name : List.of("readstates-1", "readstates-2", "readstates-3", "redis"))
         {
             final JsonNode service = compose.path("services").path(name);
             assertEquals("unless-stopped", service.path("restart").asText(), name);

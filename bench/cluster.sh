@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What predicts how the cluster scales, on a machine too small to show it: CPU time per 1,000 requests on
+# each node with 1, 2 and 3 nodes (the open-loop load spread over the nodes in turn, so that with N
+# nodes about (N-1)/N of the requests are forwarded to their owner), and the latency the client sees.
+# Every node runs on core 1, Redis and the load tool on core 0 (bench/common.sh). A node's CPU time is
+# read from /proc before and after the load (warm-up included, as the requests counted are).
+#
+#   bench/cluster.sh                 # 1, 2 and 3 nodes, 1,000 requests/s, 10 s warm-up, 30 s measured
+#   NODES="1 3" RATE=500 bench/cluster.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source bench/common.sh
+NODES=${NODES:-"1 2 3"}
+RATE=${RATE:-1000}
+WARMUP=${WARMUP:-10}
+DURATION=${DURATION:-30}
+POPULATION=(--hotUsers=50000 --coldUsers=0 --channelsPerUser=8)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+
+start_redis cluster
+PIDS=()
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
+SUMMARY="$OUT/cluster-summary.txt"
+: > "$SUMMARY"
+
+for n in $NODES; do
+  redis-cli -u "$REDIS_URL" flushall > /dev/null
+  "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}" > /dev/null
+  HTTP=(); CLUSTER=(); PIDS=()
+  for i in $(seq 1 "$n"); do HTTP+=("$(free_port)"); CLUSTER+=("$(free_port)"); done
+  MEMBERS=$(printf '127.0.0.1:%s,' "${CLUSTER[@]}"); MEMBERS=${MEMBERS%,}
+  for i in $(seq 0 $((n - 1))); do
+    READSTATES_HTTP_PORT=${HTTP[$i]} READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN READSTATES_SHARDS=1 \
+    READSTATES_CACHE_BYTES=$((256 << 20)) READSTATES_LOG_LEVEL=WARN READSTATES_CLUSTER_MEMBERS=$MEMBERS \
+    READSTATES_CLUSTER_HOST=127.0.0.1 READSTATES_CLUSTER_PORT=${CLUSTER[$i]} READSTATES_CLUSTER_MIN_MEMBERS=$n \
+      taskset -c "$SERVICE_CPU" "$JAVA" -Xms512m -Xmx512m -XX:+UseG1GC -jar "$JAR" > "$OUT/cluster-$n-node$i.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for _ in $(seq 1 300); do
+    served=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${HTTP[0]}/v1/cluster" |
+      python3 -c 'import json,sys; v=json.load(sys.stdin); print(sum(m["slots"] or 0 for m in v["members"]) if len(v["members"])=='"$n"' else 0)' 2>/dev/null || echo 0)
+    [ "$served" = 1024 ] && break
+    sleep 0.2
+  done
+  URLS=$(printf 'http://127.0.0.1:%s,' "${HTTP[@]}"); URLS=${URLS%,}
+  "${TOOL[@]}" warm --url="$URLS" --token="$TOKEN" "${POPULATION[@]}" > /dev/null
+  before=(); for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
+  "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" \
+    --out="$OUT" --label="cluster-$n" "${POPULATION[@]}" --measuredPids="$(IFS=,; echo "${PIDS[*]}"),$(cat "$REDIS_PIDFILE")" \
+    > "$OUT/cluster-$n-run.txt"
+  requests=$((RATE * (WARMUP + DURATION)))
+  {
+    echo "== $n node(s), $RATE requests/s through all of them in turn, $requests requests"
+    total=0
+    for i in $(seq 0 $((n - 1))); do
+      used=$(awk -v a="$(cpu_ms "${PIDS[$i]}")" -v b="${before[$i]}" 'BEGIN { print a - b }')
+      total=$(awk -v t="$total" -v u="$used" 'BEGIN { print t + u }')
+      awk -v u="$used" -v r="$requests" -v n="$n" -v i="$i" \
+        'BEGIN { printf "node %d: %.0f ms CPU, %.1f ms per 1,000 requests it received\n", i, u, u / (r / n / 1000) }'
+    done
+    awk -v t="$total" -v r="$requests" 'BEGIN { printf "all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }'
+    grep -E "p50|p99|contaminated|requests" "$OUT/cluster-$n-run.txt" || cat "$OUT/cluster-$n-run.txt"
+  } | tee -a "$SUMMARY"
+  for p in "${PIDS[@]}"; do kill -TERM "$p"; done
+  for p in "${PIDS[@]}"; do wait "$p" || true; done
+  PIDS=()
+done
