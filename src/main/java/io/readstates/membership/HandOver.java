@@ -7,9 +7,6 @@ import io.readstates.persist.RedisLayout;
 import io.readstates.shard.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -18,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +26,14 @@ import java.util.function.IntPredicate;
  * serving it, and nothing acknowledged is lost on the way. Everything here runs on the verticle's
  * own event loop, on every membership change and on a short tick (which also retries what failed).
  *
- * <p>A slot this node serves but no longer owns is <b>released</b>: it stops serving it at once
- * (requests now go to the new owner, which refuses them with 503 until it serves), writes the slot's
- * dirty records, drops its users, and only then tells the new owner. A slot this node now owns is
- * <b>acquired</b> once the previous owner said it released it, or has left the cluster, or did not
- * answer within the hand-over timeout: the node drops whatever it kept of the slot from an earlier
- * time, takes a new epoch for it from Redis (fencing off every earlier owner), and serves it.
+ * <p>Each node publishes, in a map the cluster shares ({@link Membership#claims}), the slots it may
+ * hold: those it serves, takes or gives up. A slot this node serves but no longer owns is
+ * <b>released</b>: it stops serving it at once (requests now go to the new owner, which refuses them
+ * with 503 until it serves), writes the slot's dirty records, drops its users, and only then withdraws
+ * its claim. A slot this node now owns is <b>acquired</b> once no other member claims it (a member
+ * that died or left claims nothing), or after the hand-over timeout: the node claims it, drops
+ * whatever it kept of the slot from an earlier time, takes a new epoch for it from Redis (fencing off
+ * every earlier owner), and serves it.
  *
  * <p>A node that sees fewer members than the quorum serves nothing: it may be the one cut off.
  */
@@ -43,7 +41,6 @@ public final class HandOver extends VerticleBase
 {
     private static final Logger LOG = LoggerFactory.getLogger(HandOver.class);
     private static final long TICK_MS = 200;
-    private static final String ADDRESS = "readstates.handover.";
 
     private final Membership membership;
     private final Ownership ownership;
@@ -57,14 +54,16 @@ public final class HandOver extends VerticleBase
     private boolean stopped;
     private volatile boolean quorum;
     private List<Ownership.Member> members = List.of();
-    /** The last member other than this one seen owning each slot: the one to wait for. */
-    private final Ownership.Member[] previousOwner = new Ownership.Member[Slots.COUNT];
-    /** Which member said it released each slot to this node. */
-    private final String[] releasedBy = new String[Slots.COUNT];
-    /** When this node stops waiting for a slot's previous owner. */
+    /** When this node began to want each slot it does not serve yet; 0 when it does not want it. */
+    private final long[] wantedSince = new long[Slots.COUNT];
+    /** When this node stops waiting for another member to let go of each slot. */
     private final long[] waitUntil = new long[Slots.COUNT];
     private final BitSet releasing = new BitSet(Slots.COUNT);
     private final BitSet acquiring = new BitSet(Slots.COUNT);
+    /** The slots the other members claim, as last read, and when the read began. */
+    private BitSet othersClaim = new BitSet(Slots.COUNT);
+    private long othersReadAt;
+    private boolean reading;
 
     public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final String redisUrl,
         final int minMembers, final long timeoutMs)
@@ -87,18 +86,19 @@ public final class HandOver extends VerticleBase
     public Future<?> start()
     {
         redis = RedisConnections.create(vertx, redisUrl, "redis-handover");
-        vertx.eventBus().<JsonObject>consumer(ADDRESS + ownership.self().httpAddress(), message ->
+        // Whatever this address claimed in an earlier life (a restart, a rejoin), it holds nothing now.
+        return publish(new BitSet(Slots.COUNT)).onSuccess(v ->
         {
-            released(message.body());
-            message.reply(true);
+            membership.onChange(() -> context.runOnContext(x -> step()));
+            timer = vertx.setPeriodic(TICK_MS, id -> step());
+            step();
         });
-        membership.onChange(() -> context.runOnContext(v -> step()));
-        timer = vertx.setPeriodic(TICK_MS, id -> step());
-        step();
-        return Future.succeededFuture();
     }
 
-    /** Stops serving every slot, and writes and drops what the shards hold, before the node leaves. */
+    /**
+     * Stops serving every slot before the node writes its changes and leaves. Its claims stay until it
+     * has left: the others take its slots once it is gone.
+     */
     @Override
     public Future<?> stop()
     {
@@ -108,17 +108,7 @@ public final class HandOver extends VerticleBase
         {
             ownership.stopServing(slot);
         }
-        return Future.succeededFuture().eventually(() -> redis.close());
-    }
-
-    private void released(final JsonObject notice)
-    {
-        final String from = notice.getString("from");
-        for (final Object slot : notice.getJsonArray("slots"))
-        {
-            releasedBy[(Integer)slot] = from;
-        }
-        step();
+        return redis.close();
     }
 
     /** Compares who should serve each slot with who does, and starts whatever hand-over is due. */
@@ -134,33 +124,23 @@ public final class HandOver extends VerticleBase
         quorum = now.size() >= minMembers;
         if (quorum != hadQuorum || !now.equals(members))
         {
-            LOG.info("cluster: {} members ({}), quorum {}: {}", now.size(), minMembers, quorum ? "reached" : "NOT reached",
+            LOG.info("cluster: {} members (quorum {}: {}): {}", now.size(), minMembers, quorum ? "reached" : "NOT reached",
                 now.stream().map(m -> m.id() + "@" + m.httpAddress()).toList());
+            // Claims read before the change may predate what the change set moving.
+            othersReadAt = 0;
         }
-        final List<String> ids = now.stream().map(Ownership.Member::id).toList();
-        final boolean first = members.isEmpty();
-        final List<Ownership.Member> others = now.stream().filter(m -> !m.id().equals(self.id())).toList();
-        final List<String> otherIds = others.stream().map(Ownership.Member::id).toList();
         members = now;
-
+        final List<String> ids = now.stream().map(Ownership.Member::id).toList();
         final Ownership.Member[] owners = new Ownership.Member[Slots.COUNT];
         final boolean[] serving = new boolean[Slots.COUNT];
         final List<Integer> release = new ArrayList<>();
         final List<Integer> ready = new ArrayList<>();
         final long time = System.currentTimeMillis();
+        boolean waiting = false;
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
             owners[slot] = now.get(Slots.ownerIndex(slot, ids));
-            if (first && !others.isEmpty())
-            {
-                // A node that just joined takes over from whoever owned the slot before it came.
-                previousOwner[slot] = others.get(Slots.ownerIndex(slot, otherIds));
-            }
             final boolean mine = quorum && owners[slot].id().equals(self.id());
-            if (!mine && !owners[slot].id().equals(self.id()))
-            {
-                previousOwner[slot] = owners[slot];
-            }
             serving[slot] = ownership.serving(slot) && mine;
             if (ownership.serving(slot) && !mine && !releasing.get(slot))
             {
@@ -168,34 +148,42 @@ public final class HandOver extends VerticleBase
             }
             else if (mine && !ownership.serving(slot) && !acquiring.get(slot))
             {
-                if (waitUntil[slot] == 0)
+                if (wantedSince[slot] == 0)
                 {
+                    wantedSince[slot] = time;
                     waitUntil[slot] = time + timeoutMs;
                 }
-                final Ownership.Member before = previousOwner[slot];
-                final boolean beforeGone = before == null || !ids.contains(before.id());
-                if (beforeGone || before.id().equals(releasedBy[slot]) || time > waitUntil[slot])
+                final boolean freed = othersReadAt > wantedSince[slot] && !othersClaim.get(slot);
+                if (freed || time > waitUntil[slot])
                 {
                     ready.add(slot);
+                }
+                else
+                {
+                    waiting = true;
                 }
             }
             else if (!mine)
             {
-                waitUntil[slot] = 0;
+                wantedSince[slot] = 0;
             }
         }
         ownership.update(now, owners, serving);
         if (!release.isEmpty())
         {
-            release(release, owners, self);
+            release(release);
         }
         if (!ready.isEmpty())
         {
             acquire(ready);
         }
+        if (waiting)
+        {
+            readOthers(now, self);
+        }
     }
 
-    private void release(final List<Integer> slots, final Ownership.Member[] owners, final Ownership.Member self)
+    private void release(final List<Integer> slots)
     {
         slots.forEach(releasing::set);
         settle(slots).onComplete(ar ->
@@ -207,37 +195,14 @@ public final class HandOver extends VerticleBase
                     ar.cause().getMessage());
                 return;
             }
-            final Map<Ownership.Member, JsonArray> byOwner = new HashMap<>();
-            for (final int slot : slots)
-            {
-                byOwner.computeIfAbsent(owners[slot], k -> new JsonArray()).add(slot);
-            }
-            final long until = System.currentTimeMillis() + timeoutMs;
-            byOwner.forEach((owner, list) -> tell(owner, new JsonObject().put("from", self.id()).put("slots", list), until));
-            LOG.info("released {} slots", slots.size());
+            publish(claims()).onSuccess(v -> LOG.info("released {} slots", slots.size()));
         });
-    }
-
-    /**
-     * Tells the new owner that its slots are free, until it confirms: a member that has just joined
-     * may not be reachable on the event bus for a moment.
-     */
-    private void tell(final Ownership.Member owner, final JsonObject notice, final long until)
-    {
-        vertx.eventBus().request(ADDRESS + owner.httpAddress(), notice, new DeliveryOptions().setSendTimeout(500))
-            .onFailure(e ->
-            {
-                if (!stopped && System.currentTimeMillis() < until)
-                {
-                    vertx.setTimer(TICK_MS, id -> tell(owner, notice, until));
-                }
-            });
     }
 
     private void acquire(final List<Integer> slots)
     {
         slots.forEach(acquiring::set);
-        settle(slots).compose(v ->
+        publish(claims()).compose(v -> settle(slots)).compose(v ->
         {
             final List<Request> incrs = new ArrayList<>();
             slots.forEach(slot -> incrs.add(RedisLayout.nextEpoch(slot)));
@@ -259,12 +224,65 @@ public final class HandOver extends VerticleBase
                 if (quorum && ownership.ownerOfSlot(slot).id().equals(self.id()))
                 {
                     ownership.serve(slot, epochs.get(i).toLong());
-                    releasedBy[slot] = null;
-                    waitUntil[slot] = 0;
+                    wantedSince[slot] = 0;
                     served++;
                 }
             }
             LOG.info("now serving {} more slots ({} in all)", served, ownership.servedSlots());
+            publish(claims());
+        });
+    }
+
+    /** @return the slots this node may hold: served, being taken or being given up */
+    private BitSet claims()
+    {
+        final BitSet claims = new BitSet(Slots.COUNT);
+        for (int slot = 0; slot < Slots.COUNT; slot++)
+        {
+            if (ownership.serving(slot))
+            {
+                claims.set(slot);
+            }
+        }
+        claims.or(acquiring);
+        claims.or(releasing);
+        return claims;
+    }
+
+    /** Stores this node's claims in the shared map (a blocking call, so on a worker thread). */
+    private Future<Void> publish(final BitSet claims)
+    {
+        final String key = ownership.self().httpAddress();
+        final byte[] value = claims.toByteArray();
+        return vertx.<Void>executeBlocking(() ->
+        {
+            membership.claims().set(key, value);
+            return null;
+        });
+    }
+
+    /** Reads what the other members claim, unless a read is already under way. */
+    private void readOthers(final List<Ownership.Member> now, final Ownership.Member self)
+    {
+        if (reading)
+        {
+            return;
+        }
+        reading = true;
+        final long startedAt = System.currentTimeMillis();
+        final Set<String> keys = new HashSet<>();
+        now.stream().filter(m -> !m.id().equals(self.id())).forEach(m -> keys.add(m.httpAddress()));
+        vertx.<Map<String, byte[]>>executeBlocking(() -> membership.claims().getAll(keys)).onComplete(ar ->
+        {
+            reading = false;
+            if (ar.succeeded())
+            {
+                final BitSet claimed = new BitSet(Slots.COUNT);
+                ar.result().values().forEach(bytes -> claimed.or(BitSet.valueOf(bytes)));
+                othersClaim = claimed;
+                othersReadAt = startedAt;
+                step();
+            }
         });
     }
 

@@ -93,6 +93,15 @@ public final class Membership
         return members;
     }
 
+    /**
+     * The slots each member may hold, by member address (stable across restarts and rejoins): see
+     * {@link HandOver}. Calls on it block: make them from a worker thread.
+     */
+    public com.hazelcast.map.IMap<String, byte[]> claims()
+    {
+        return hazelcast().getMap("readstates.claims");
+    }
+
     /** Runs {@code changed} (on a Hazelcast thread) whenever a member joins or leaves. */
     public void onChange(final Runnable changed)
     {
