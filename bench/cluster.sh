@@ -2,8 +2,12 @@
 # What predicts how the cluster scales, on a machine too small to show it: CPU time per 1,000 requests on
 # each node with 1, 2 and 3 nodes (the open-loop load spread over the nodes in turn, so that with N
 # nodes about (N-1)/N of the requests are forwarded to their owner), and the latency the client sees.
-# Every node runs on core 1, Redis and the load tool on core 0 (bench/common.sh). A node's CPU time is
-# read from /proc before and after the load (warm-up included, as the requests counted are).
+# Every node runs on core 1, Redis and the load tool on core 0 (bench/common.sh). After a warm-up run
+# (JIT, users loaded), each node's CPU time is read from /proc over 10 s with no load (the cluster's own
+# upkeep: heartbeats, timers), then over the measured run.
+#
+# With 2 and 3 nodes it then asks one node only for users it owns, then only for users it forwards (acks
+# and reads, half the rate): the difference is the latency of a forward.
 #
 #   bench/cluster.sh                 # 1, 2 and 3 nodes, 1,000 requests/s, 10 s warm-up, 30 s measured
 #   NODES="1 3" RATE=500 bench/cluster.sh
@@ -46,23 +50,58 @@ for n in $NODES; do
   done
   URLS=$(printf 'http://127.0.0.1:%s,' "${HTTP[@]}"); URLS=${URLS%,}
   "${TOOL[@]}" warm --url="$URLS" --token="$TOKEN" "${POPULATION[@]}" > /dev/null
-  before=(); for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
+  "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup=0 --duration="$WARMUP" \
+    --out="$OUT" --label="cluster-$n-warmup" "${POPULATION[@]}" > /dev/null
+  idle=(); for p in "${PIDS[@]}"; do idle+=("$(cpu_ms "$p")"); done
+  sleep 10
+  quiet=(); for p in "${PIDS[@]}"; do quiet+=("$(cpu_ms "$p")"); done
+  # The load tool warms up too (its own JIT); the nodes' CPU is read over its measured window only.
   "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" \
     --out="$OUT" --label="cluster-$n" "${POPULATION[@]}" --measuredPids="$(IFS=,; echo "${PIDS[*]}"),$(cat "$REDIS_PIDFILE")" \
-    > "$OUT/cluster-$n-run.txt"
-  requests=$((RATE * (WARMUP + DURATION)))
+    > "$OUT/cluster-$n-run.txt" &
+  LOAD=$!
+  sleep "$WARMUP"
+  before=(); for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
+  wait "$LOAD"
+  requests=$((RATE * DURATION))
   {
-    echo "== $n node(s), $RATE requests/s through all of them in turn, $requests requests"
+    echo "== $n node(s), $RATE requests/s through all of them in turn, $requests requests measured"
     total=0
     for i in $(seq 0 $((n - 1))); do
+      upkeep=$(awk -v a="${quiet[$i]}" -v b="${idle[$i]}" 'BEGIN { print (a - b) / 10 }')
       used=$(awk -v a="$(cpu_ms "${PIDS[$i]}")" -v b="${before[$i]}" 'BEGIN { print a - b }')
       total=$(awk -v t="$total" -v u="$used" 'BEGIN { print t + u }')
-      awk -v u="$used" -v r="$requests" -v n="$n" -v i="$i" \
-        'BEGIN { printf "node %d: %.0f ms CPU, %.1f ms per 1,000 requests it received\n", i, u, u / (r / n / 1000) }'
+      awk -v u="$used" -v r="$requests" -v n="$n" -v i="$i" -v k="$upkeep" -v d="$DURATION" \
+        'BEGIN { printf "node %d: %.0f ms CPU, %.1f ms per 1,000 requests it received (%.1f without its upkeep of %.1f ms/s idle)\n", i, u, u / (r / n / 1000), (u - k * d) / (r / n / 1000), k }'
     done
     awk -v t="$total" -v r="$requests" 'BEGIN { printf "all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }'
     grep -E "p50|p99|contaminated|requests" "$OUT/cluster-$n-run.txt" || cat "$OUT/cluster-$n-run.txt"
   } | tee -a "$SUMMARY"
+  if [ "$n" -gt 1 ]; then
+    # The same load, each request sent to its user's owner, as a caller that knows the owners would.
+    "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" --owner=routed \
+      --out="$OUT" --label="cluster-$n-routed" "${POPULATION[@]}" > "$OUT/cluster-$n-routed.txt" &
+    LOAD=$!
+    sleep "$WARMUP"
+    before=(); for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
+    wait "$LOAD"
+    total=0
+    for i in $(seq 0 $((n - 1))); do
+      total=$(awk -v t="$total" -v a="$(cpu_ms "${PIDS[$i]}")" -v b="${before[$i]}" 'BEGIN { print t + a - b }')
+    done
+    awk -v t="$total" -v r="$requests" -v n="$n" \
+      'BEGIN { printf "routed to the owners: all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }' \
+      | tee -a "$SUMMARY"
+    grep -E "latency us" "$OUT/cluster-$n-routed.txt" | tee -a "$SUMMARY"
+    # The latency a forward adds: the same node, asked only for users it owns, then only for users it forwards.
+    for owner in local remote; do
+      "${TOOL[@]}" run --url="http://127.0.0.1:${HTTP[0]}" --token="$TOKEN" --rate=$((RATE / 2)) --warmup="$WARMUP" \
+        --duration="$DURATION" --mix=ack=50,read=50 --owner="$owner" --out="$OUT" --label="cluster-$n-$owner" \
+        "${POPULATION[@]}" > "$OUT/cluster-$n-$owner.txt"
+      echo "node 0 asked only for users $( [ $owner = local ] && echo it owns || echo it forwards ), $((RATE / 2)) requests/s:" \
+        "$(grep -E "latency us" "$OUT/cluster-$n-$owner.txt")" | tee -a "$SUMMARY"
+    done
+  fi
   for p in "${PIDS[@]}"; do kill -TERM "$p"; done
   for p in "${PIDS[@]}"; do wait "$p" || true; done
   PIDS=()

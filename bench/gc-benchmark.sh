@@ -5,6 +5,7 @@
 #
 #   bench/gc-benchmark.sh                  # the headline: 1,000,000 hot users x 8 channels, 5 min per run
 #   DURATION=20 HOT_USERS=20000 bench/gc-benchmark.sh   # a quick rehearsal
+#   CACHE_SHARE=60 bench/gc-benchmark.sh   # the eviction regime: the cache holds 60% of the hot set
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,9 +22,11 @@ SHARDS=${SHARDS:-2}
 COLLECTORS=${COLLECTORS:-"G1 ZGC"}
 STORES=${STORES:-"offheap onheap"}
 PORT=${PORT:-18080}
-# Room for every hot user's read states plus 5% for cold users passing through, in each store's own
-# bytes per read state (measured by MemoryFootprint), so that both hold the same number of users.
-SLOTS=$((HOT_USERS * CHANNELS_PER_USER * 105 / 100))
+# By default, room for every hot user's read states plus 5% for cold users passing through; below 100,
+# the cache holds that share of the hot set and the LRU evicts and loads throughout the run. In each
+# store's own bytes per read state (measured by MemoryFootprint), so that both hold the same number of users.
+CACHE_SHARE=${CACHE_SHARE:-105}
+SLOTS=$((HOT_USERS * CHANNELS_PER_USER * CACHE_SHARE / 100))
 declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
 declare -A CACHE_BYTES=([offheap]=$((SLOTS * 63)) [onheap]=$((SLOTS * 141)))
 
@@ -39,14 +42,21 @@ trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" 
   echo "Load: $RATE requests/s offered (open loop), mix ack 40 / read-states 40 / message 10 / badges 10,"
   echo "$HOT_USERS hot users (Zipfian 0.99) and $COLD_USERS cold users (${COLD_SHARE} of requests) x $CHANNELS_PER_USER channels,"
   echo "warm-up ${WARMUP} s, measured ${DURATION} s. Latency in ms from each request's intended send time."
+  echo "Cache: room for ${CACHE_SHARE}% of the hot users' read states (evictions/s: users evicted per measured second)."
   echo
   echo "Placement: service and bare endpoint on core $SERVICE_CPU, load tool and Redis on core $LOAD_CPU."
   echo "Each collector's bare endpoint (a Vert.x server answering a constant, same JVM flags) takes the same"
   echo "load from the same tool first; p99 / bare is the ratio of the two p99s."
   echo
-  echo "| collector | store | p50 ms | p99 ms | bare p99 ms | p99 / bare | p99.9 ms | p99.99 ms | max ms | throughput/s | errors | contaminated s | GC pauses | GC total ms | longest GC ms | longest safepoint ms | heap after last GC MB | heap peak MB | RSS MB |"
+  echo "| collector | store | p50 ms | p99 ms | bare p99 ms | p99 / bare | p99.9 ms | p99.99 ms | max ms | throughput/s | errors | contaminated s | evictions/s | GC pauses | GC total ms | longest GC ms | longest safepoint ms | heap after last GC MB | heap peak MB | RSS MB |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT/results.md"
+
+# evictions: users the service has evicted so far, from its metrics.
+evictions() {
+  curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" |
+    awk '/^readstates_evictions_total/ { sum += $NF } END { printf "%.0f", sum }'
+}
 
 BARE_PORT=$((PORT + 1))
 for gc in $COLLECTORS; do
@@ -78,7 +88,13 @@ for gc in $COLLECTORS; do
     "${TOOL[@]}" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
       --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$label" --connections=256 \
       --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")" \
-      "${POPULATION[@]}" | tee "$OUT/$label-summary.txt"
+      "${POPULATION[@]}" > "$OUT/$label-summary.txt" &
+    LOAD=$!
+    sleep "$WARMUP"
+    EVICTED_BEFORE=$(evictions)
+    wait "$LOAD"
+    EVICTIONS=$(awk -v a="$(evictions)" -v b="$EVICTED_BEFORE" -v d="$DURATION" 'BEGIN { printf "%.0f", (a - b) / d }')
+    cat "$OUT/$label-summary.txt"
     RSS_MB=$(( $(ps -o rss= -p "$SERVICE") / 1024 ))
     tail -n +"$((GC_LINES_BEFORE + 1))" "$OUT/$label-gc.log" > "$OUT/$label-gc-measured.log"
     kill -TERM "$SERVICE"; wait "$SERVICE" || true; SERVICE=
@@ -90,7 +106,7 @@ for gc in $COLLECTORS; do
     CONTAMINATED=$(sed -nE 's/.*contaminated seconds: ([0-9]+) of ([0-9]+).*/\1 of \2/p' "$OUT/$label-summary.txt")
     RATIO=$(awk -v a="$P99" -v b="$BARE_P99" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     read -r PAUSES TOTAL LONGEST AFTER PEAK SAFEPOINT < <(echo "$GC" | awk '{gsub(",",""); print $3, $5, $8, $14, $18, $22}')
-    echo "| $gc | $store | $P50 | $P99 | $BARE_P99 | $RATIO | $P999 | $P9999 | $MAX | $DONE | $ERRORS | $CONTAMINATED | $PAUSES | $TOTAL | $LONGEST | $SAFEPOINT | $AFTER | $PEAK | $RSS_MB |" >> "$OUT/results.md"
+    echo "| $gc | $store | $P50 | $P99 | $BARE_P99 | $RATIO | $P999 | $P9999 | $MAX | $DONE | $ERRORS | $CONTAMINATED | $EVICTIONS | $PAUSES | $TOTAL | $LONGEST | $SAFEPOINT | $AFTER | $PEAK | $RSS_MB |" >> "$OUT/results.md"
   done
   "${TOOL[@]}" chart --csv="$OUT/$gc-offheap-timeline.csv,$OUT/$gc-onheap-timeline.csv" \
     --labels="off-heap store ($gc),on-heap baseline ($gc)" --title="p99 latency per second, $gc, $RATE req/s offered" \

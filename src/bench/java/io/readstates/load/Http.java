@@ -42,7 +42,24 @@ final class Http
     {
         final int node = next;
         next = next + 1 == hosts.length ? 0 : next + 1;
-        return client.request(method, ports[node], hosts[node], path).compose(request ->
+        return send(hosts[node], ports[node], method, path, body);
+    }
+
+    /** Sends to {@code address} (host:port) rather than to the next of the nodes; null: to the next. */
+    Future<Integer> sendTo(final String address, final HttpMethod method, final String path, final String body)
+    {
+        if (address == null)
+        {
+            return send(method, path, body);
+        }
+        final int colon = address.lastIndexOf(':');
+        return send(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), method, path, body);
+    }
+
+    private Future<Integer> send(final String host, final int port, final HttpMethod method, final String path,
+        final String body)
+    {
+        return client.request(method, port, host, path).compose(request ->
         {
             request.putHeader("Authorization", authorization);
             if (body != null)

@@ -35,6 +35,8 @@ final class OpenLoop
         }
         final int totalShare = shares[0] + shares[1] + shares[2] + shares[3];
         final Workload workload = new Workload(options);
+        final java.util.function.LongPredicate wanted = Owners.filter(options);
+        final java.util.function.LongFunction<String> owner = Owners.router(options);
         final Path out = Path.of(options.text("out", "."));
         final String label = options.text("label", "run");
         final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids());
@@ -48,31 +50,36 @@ final class OpenLoop
         final long[] messageIds = {Workload.MESSAGE_BASE + System.currentTimeMillis() * 1000};
         ConstantRate.drive(vertx, rate, start, measureFrom, end, recorder, (intended, index) ->
         {
-            final int user = workload.user(random);
+            int user = workload.user(random);
+            while (!wanted.test(Workload.userId(user)))
+            {
+                user = workload.user(random);
+            }
             final long userId = Workload.userId(user);
+            final String address = owner == null ? null : owner.apply(userId);
             final long channelId = workload.channelId(user, random.nextInt(workload.channelsPerUser));
             final int pick = random.nextInt(totalShare);
             final long message = ++messageIds[0];
             final io.vertx.core.Future<Integer> answer;
             if (pick < shares[0])
             {
-                answer = http.send(HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack",
+                answer = http.sendTo(address, HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack",
                     "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}");
             }
             else if (pick < shares[0] + shares[1])
             {
-                answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/read-states", null);
+                answer = http.sendTo(address, HttpMethod.GET, "/v1/users/" + userId + "/read-states", null);
             }
             else if (pick < shares[0] + shares[1] + shares[2])
             {
                 final long mentioned = Workload.userId(workload.user(random));
-                answer = http.send(HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
+                answer = http.sendTo(address, HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
                     Long.toUnsignedString(message) + "\",\"authorId\":\"" + userId + "\",\"guildId\":\"" +
                     Workload.guildId(channelId) + "\",\"mentions\":[\"" + mentioned + "\"]}");
             }
             else
             {
-                answer = http.send(HttpMethod.GET, "/v1/users/" + userId + "/badges", null);
+                answer = http.sendTo(address, HttpMethod.GET, "/v1/users/" + userId + "/badges", null);
             }
             answer.onComplete(ar ->
             {

@@ -1,17 +1,14 @@
 package io.readstates.gateway;
 
 import io.readstates.cluster.Ownership;
-import io.readstates.domain.Badges;
-import io.readstates.domain.Channel;
-import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shards;
-import io.readstates.wire.Codec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -213,21 +210,14 @@ public final class ClusterSessions
             case "watch" -> shards.get(shard).withUser(userId, readStates ->
             {
                 sessions.watchFrom(body.getString("node"), userId, readStates);
-                final List<ReadStateView> states = readStates.readStates(userId);
-                final Channel[] channels = new Channel[states.size()];
-                for (int i = 0; i < channels.length; i++)
+                final Snapshot snapshot = Snapshot.take(userId, readStates);
+                final JsonArray frames = new JsonArray();
+                for (int i = 0; i < snapshot.states().length; i++)
                 {
-                    channels[i] = readStates.channel(states.get(i).channelId());
+                    frames.add(new JsonObject().put("channelId", snapshot.channelIds()[i]).put("frame", snapshot.states()[i]));
                 }
-                final Badges badges = readStates.badges(userId);
-                final io.vertx.core.json.JsonArray frames = new io.vertx.core.json.JsonArray();
-                for (int i = 0; i < channels.length; i++)
-                {
-                    frames.add(new JsonObject().put("channelId", states.get(i).channelId())
-                        .put("frame", Codec.readStateFrame(states.get(i), channels[i])));
-                }
-                return new JsonObject().put("ready", Codec.readyFrame(userId, states, channels, badges))
-                    .put("badges", Codec.badgesFrame(badges)).put("states", frames);
+                return new JsonObject().put("ready", snapshot.readyFrame()).put("badges", snapshot.badgesFrame())
+                    .put("states", frames);
             }).onComplete(ar -> answer(message, ar.succeeded() ? ar.result() : null, ar.cause()));
             case "unwatch" -> shards.get(shard).run(readStates ->
             {

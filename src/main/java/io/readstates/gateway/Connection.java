@@ -2,9 +2,6 @@ package io.readstates.gateway;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.readstates.domain.Badges;
-import io.readstates.domain.Channel;
-import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.wire.Codec;
@@ -21,7 +18,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * One socket and the protocol spoken on it, on the event loop that accepted it: frames are gathered and
@@ -239,14 +235,8 @@ final class Connection
             {
                 return new Opened(refusal, null, null);
             }
-            final List<ReadStateView> states = readStates.readStates(userId);
-            final Channel[] channels = new Channel[states.size()];
-            for (int i = 0; i < channels.length; i++)
-            {
-                channels[i] = readStates.channel(states.get(i).channelId());
-            }
-            final Badges badges = readStates.badges(userId);
-            return new Opened((short)0, Codec.readyFrame(userId, states, channels, badges), Codec.badgesFrame(badges));
+            final Snapshot snapshot = Snapshot.take(userId, readStates);
+            return new Opened((short)0, snapshot.readyFrame(), snapshot.badgesFrame());
         }).onComplete(opened -> opened(candidate, opened));
     }
 
