@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  */
 final class GcLog
 {
-    /** G1: "[gc ] GC(3) Pause Young ... 12.3ms"; ZGC: "[gc,phases] GC(3) Y: Pause Mark Start 0.04ms". */
-    private static final Pattern PAUSE = Pattern.compile("\\[gc(?:,phases)?\\s*\\] GC\\(\\d+\\) (?:[YO]: )?Pause .* ([0-9.]+)ms$");
+    /** G1: "[gc ] GC(3) Pause Young ... 12.3ms"; ZGC: "[gc,phases] GC(3) Y: Pause Mark Start 0.04ms" (Y, O: a major collection's young and old generations; y: a minor one). */
+    private static final Pattern PAUSE = Pattern.compile("\\[gc(?:,phases)?\\s*\\] GC\\(\\d+\\) (?:[YyOo]: )?Pause .* ([0-9.]+)ms$");
     private static final Pattern SAFEPOINT = Pattern.compile("\\[safepoint\\s*\\].*Total: (\\d+) ns");
     private static final Pattern HEAP = Pattern.compile("(\\d+)M(?:\\(\\d+%\\))?->(\\d+)M");
 

@@ -64,7 +64,7 @@ public final class ClusterRouting
      */
     void route(final RoutingContext ctx, final long userId, final Runnable here)
     {
-        if (ctx.request().getHeader(Forwarder.FORWARDED) != null)
+        if (!ownership.clustered() || ctx.request().getHeader(Forwarder.FORWARDED) != null)
         {
             here.run();
             return;

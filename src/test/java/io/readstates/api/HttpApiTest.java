@@ -9,30 +9,41 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The HTTP API over real HTTP, against a real Redis: routes, domain rules and every error. */
+/**
+ * The HTTP API over real HTTP, against a real Redis: routes, domain rules and every error. The same
+ * specification holds for a cluster, behind any one of its nodes ({@code ClusterHttpApiTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiTest
 {
     private static final AtomicLong IDS = new AtomicLong(1_000_000);
-    private static TestRedis redis;
-    private static RunningService service;
-    private static Api api;
+    private TestRedis redis;
+    private RunningService service;
+    private Api api;
 
     @BeforeAll
-    static void start() throws Exception
+    void start() throws Exception
+    {
+        api = open();
+    }
+
+    /** Starts what the tests talk to; @return its API */
+    protected Api open() throws Exception
     {
         redis = new TestRedis();
         service = RunningService.start(redis.url());
-        api = service.api();
+        return service.api();
     }
 
     @AfterAll
-    static void stop() throws Exception
+    protected void stop() throws Exception
     {
         service.close();
         redis.close();
@@ -67,7 +78,7 @@ class HttpApiTest
         assertTrue(body.getString("message").length() > 10, reply::toString);
     }
 
-    private static void message(final long channel, final long message, final long author, final Long guild, final long... mentions)
+    private void message(final long channel, final long message, final long author, final Long guild, final long... mentions)
     {
         final JsonObject body = new JsonObject().put("channelId", String.valueOf(channel)).put("messageId", String.valueOf(message))
             .put("authorId", String.valueOf(author));
