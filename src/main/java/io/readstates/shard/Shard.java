@@ -119,7 +119,7 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUser(final long userId, final Work<T> work)
     {
-        return whenReady(new long[] {userId}, waiter -> whenResident(userId, waiter), work);
+        return whenReady(userId, null, waiter -> whenResident(userId, waiter), work);
     }
 
     /**
@@ -128,29 +128,29 @@ public final class Shard extends VerticleBase
      */
     public <T> Future<T> withUsers(final long[] userIds, final Work<T> work)
     {
-        return whenReady(userIds, waiter -> whenAllResident(userIds, 0, waiter), work);
+        return whenReady(0, userIds, waiter -> whenAllResident(userIds, 0, waiter), work);
     }
 
     /**
      * On the shard's event loop, waits as {@code residency} says, then performs the work or answers its
-     * failure. The users must be served by this node both before the wait and when the work runs: a
-     * slot may move away while a user loads.
+     * failure. The user, or the users when {@code userIds} is not null, must be served by this node both
+     * before the wait and when the work runs: a slot may move away while a user loads.
      */
-    private <T> Future<T> whenReady(final long[] userIds, final java.util.function.Consumer<Waiter> residency,
-        final Work<T> work)
+    private <T> Future<T> whenReady(final long userId, final long[] userIds,
+        final java.util.function.Consumer<Waiter> residency, final Work<T> work)
     {
         final Context caller = Vertx.currentContext();
         final Promise<T> promise = Promise.promise();
         hand(promise, () ->
         {
-            if (!servesAll(userIds))
+            if (!serves(userId, userIds))
             {
                 answer(caller, promise, null, Refusal.MOVING);
                 return;
             }
             residency.accept(failure ->
             {
-                if (failure == null && !servesAll(userIds))
+                if (failure == null && !serves(userId, userIds))
                 {
                     answer(caller, promise, null, Refusal.MOVING);
                 }
@@ -167,11 +167,15 @@ public final class Shard extends VerticleBase
         return promise.future();
     }
 
-    private boolean servesAll(final long[] userIds)
+    private boolean serves(final long userId, final long[] userIds)
     {
-        for (final long userId : userIds)
+        if (userIds == null)
         {
-            if (!ownership.serves(userId))
+            return ownership.serves(userId);
+        }
+        for (final long each : userIds)
+        {
+            if (!ownership.serves(each))
             {
                 return false;
             }
