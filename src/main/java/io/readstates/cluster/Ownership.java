@@ -91,10 +91,6 @@ public final class Ownership
         return epochs.get(Slots.of(userId));
     }
 
-    public long epoch(final int slot)
-    {
-        return epochs.get(slot);
-    }
 
     /** @return true if this node serves every slot it owns: no hand-over to it is under way. */
     public boolean settled()
@@ -160,11 +156,5 @@ public final class Ownership
             serving[slot] = value;
             return new Table(t.members(), t.owners(), serving);
         });
-    }
-
-    /** @return a copy of the owners, by slot. */
-    public Member[] owners()
-    {
-        return table.get().owners().clone();
     }
 }

@@ -78,11 +78,6 @@ public final class ServiceProcess implements AutoCloseable
         }
     }
 
-    public boolean alive()
-    {
-        return process.isAlive();
-    }
-
     public int port()
     {
         return port;
