@@ -7,6 +7,7 @@ import io.readstates.config.Version;
 import io.readstates.config.Settings;
 import picocli.CommandLine;
 import io.readstates.persist.ManagedRedis;
+import io.readstates.persist.RedisTarget;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -74,8 +75,8 @@ public final class Main implements Callable<Integer>
         settings.describe().forEach((key, value) -> log.info("setting {} = {}", key, value));
 
         final ManagedRedis localRedis;
-        final String redisUrl;
-        if (settings.redisUrl == null)
+        final RedisTarget redis;
+        if (settings.redis == null)
         {
             try
             {
@@ -87,20 +88,20 @@ public final class Main implements Callable<Integer>
                     e.getMessage());
                 return BAD_SETTING;
             }
-            redisUrl = localRedis.url();
+            redis = RedisTarget.server(localRedis.url());
             log.info("no Redis URL configured: started a local redis-server at {} keeping its data in {} (append-only)",
-                redisUrl, settings.dataDir.toAbsolutePath());
+                localRedis.url(), settings.dataDir.toAbsolutePath());
         }
         else
         {
             localRedis = null;
-            redisUrl = settings.redisUrl;
+            redis = settings.redis;
         }
 
         final ReadStatesService service;
         try
         {
-            service = ReadStatesService.start(settings, redisUrl).toCompletionStage().toCompletableFuture().get();
+            service = ReadStatesService.start(settings, redis).toCompletionStage().toCompletableFuture().get();
         }
         catch (final Exception e)
         {

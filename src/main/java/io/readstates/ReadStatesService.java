@@ -16,8 +16,9 @@ import io.readstates.gateway.UserTokens;
 import io.readstates.ops.Health;
 import io.readstates.ops.Metrics;
 import io.readstates.ops.ShardStats;
-import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisStatus;
+import io.readstates.persist.RedisTarget;
 import io.readstates.shard.Shard;
 import io.readstates.shard.ShardListener;
 import io.readstates.shard.ShardSettings;
@@ -31,7 +32,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.redis.client.Redis;
 import io.readstates.shard.Shards;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -77,7 +77,7 @@ public final class ReadStatesService
         this.apiDeployment = apiDeployment;
     }
 
-    public static Future<ReadStatesService> start(final Settings settings, final String redisUrl)
+    public static Future<ReadStatesService> start(final Settings settings, final RedisTarget redis)
     {
         final Metrics metrics = new Metrics();
         final VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.shards)
@@ -85,7 +85,7 @@ public final class ReadStatesService
         final VertxBuilder builder = Vertx.builder().with(options).withMetrics(metrics.vertxMetricsFactory());
         if (!settings.clustered())
         {
-            return startOn(builder.build(), metrics, settings, redisUrl, null);
+            return startOn(builder.build(), metrics, settings, redis, null);
         }
         final Membership membership = new Membership(settings);
         if (settings.clusterHost != null)
@@ -93,12 +93,12 @@ public final class ReadStatesService
             options.getEventBusOptions().setHost(settings.clusterHost).setClusterPublicHost(settings.clusterHost);
         }
         return builder.withClusterManager(membership.manager()).buildClustered()
-            .compose(vertx -> startOn(vertx, metrics, settings, redisUrl, membership));
+            .compose(vertx -> startOn(vertx, metrics, settings, redis, membership));
     }
 
     /** @param membership null for a node alone */
     private static Future<ReadStatesService> startOn(final Vertx vertx, final Metrics metrics, final Settings settings,
-        final String redisUrl, final Membership membership)
+        final RedisTarget redis, final Membership membership)
     {
         final Counter unhandled = metrics.unhandledFailures();
         vertx.exceptionHandler(e ->
@@ -124,7 +124,7 @@ public final class ReadStatesService
             sessions.add(shardSessions);
             final DistributionSummary batchSizes = metrics.batchSizes(i);
             final Timer flushLag = metrics.flushLag(i);
-            final Shard shard = new Shard(ShardSettings.of(settings, i, redisUrl), redisStatus, shardStats, (records, nanos) ->
+            final Shard shard = new Shard(ShardSettings.of(settings, i, redis), redisStatus, shardStats, (records, nanos) ->
             {
                 batchSizes.record(records);
                 flushLag.record(nanos, TimeUnit.NANOSECONDS);
@@ -139,10 +139,10 @@ public final class ReadStatesService
         }
         metrics.bindShards(stats);
         metrics.bindBuildInfo(Version.get());
-        final Redis healthRedis = RedisConnections.create(vertx, redisUrl, "redis-health");
+        final RedisCommands healthRedis = redis.connect(vertx, "redis-health");
         final HealthChecks live = Health.live(vertx);
         final Shards router = new Shards(shards);
-        final HandOver handOver = membership == null ? null : new HandOver(membership, ownership, router, redisUrl,
+        final HandOver handOver = membership == null ? null : new HandOver(membership, ownership, router, redis,
             settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
             handOver == null ? null : () -> handOver.quorum() && ownership.settled());
@@ -168,7 +168,7 @@ public final class ReadStatesService
             {
                 LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each{}", settings.httpPort,
                     settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT),
-                    ShardSettings.of(settings, 0, redisUrl).cacheBytes(),
+                    ShardSettings.of(settings, 0, redis).cacheBytes(),
                     membership == null ? "" : ", member " + ownership.self().id() + " of a cluster");
                 return new ReadStatesService(vertx, deployments, apiId, handOverId.isEmpty() ? null : handOverId.get(0));
             })

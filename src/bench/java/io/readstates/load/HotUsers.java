@@ -1,5 +1,6 @@
 package io.readstates.load;
 
+import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisConnections;
 import io.readstates.persist.RedisLayout;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import org.HdrHistogram.Histogram;
 
 
 /**
- * A few users acking many times a second. Measures how well write-behind coalesces (Redis script calls,
+ * A few users acking many times a second. Measures how well write-behind coalesces (RedisCommands script calls,
  * one per user per flush, divided by acks) and the flush lag: from an ack's 200 answer to the moment
  * Redis applies a write of that user, seen through Redis keyspace notifications.
  */
@@ -36,7 +37,7 @@ final class HotUsers
         final Vertx vertx = LoadTool.vertx();
         final Http http = new Http(vertx, options);
         final String redisUrl = options.text("redis", "redis://127.0.0.1:6379");
-        final Redis redis = RedisConnections.create(vertx, redisUrl);
+        final RedisCommands redis = RedisConnections.create(vertx, redisUrl);
         redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("notify-keyspace-events").arg("Kh"))
             .toCompletionStage().toCompletableFuture().get();
         final long evalsBefore = evalCalls(redis);
@@ -93,7 +94,7 @@ final class HotUsers
         }
     }
 
-    private static long evalCalls(final Redis redis) throws Exception
+    private static long evalCalls(final RedisCommands redis) throws Exception
     {
         final String info = redis.send(Request.cmd(Command.INFO).arg("commandstats")).toCompletionStage().toCompletableFuture()
             .get().toString();

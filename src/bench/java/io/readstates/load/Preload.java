@@ -1,5 +1,6 @@
 package io.readstates.load;
 
+import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisConnections;
 import io.readstates.persist.RedisLayout;
 import io.vertx.core.Future;
@@ -7,7 +8,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class Preload
     {
         final Workload workload = new Workload(options);
         final Vertx vertx = LoadTool.vertx();
-        final Redis redis = RedisConnections.create(vertx, options.text("redis", "redis://127.0.0.1:6379"));
+        final RedisCommands redis = RedisConnections.create(vertx, options.text("redis", "redis://127.0.0.1:6379"));
         final long started = System.nanoTime();
         final AtomicInteger next = new AtomicInteger();
         redis.batch(RedisLayout.loadScripts()).toCompletionStage().toCompletableFuture().get();
@@ -61,14 +61,14 @@ final class Preload
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
-    private static Future<Void> lane(final Redis redis, final Workload workload, final AtomicInteger next)
+    private static Future<Void> lane(final RedisCommands redis, final Workload workload, final AtomicInteger next)
     {
         final Promise<Void> done = Promise.promise();
         laneNext(redis, workload, next, done);
         return done.future();
     }
 
-    private static void laneNext(final Redis redis, final Workload workload, final AtomicInteger next, final Promise<Void> done)
+    private static void laneNext(final RedisCommands redis, final Workload workload, final AtomicInteger next, final Promise<Void> done)
     {
         final int from = next.getAndAdd(BATCH);
         if (from >= workload.users())

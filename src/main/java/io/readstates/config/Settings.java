@@ -1,5 +1,6 @@
 package io.readstates.config;
 
+import io.readstates.persist.RedisTarget;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -8,8 +9,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,7 +32,7 @@ public final class Settings
 
     public final int httpPort;
     /** Null when the service is to start and manage its own local Redis. */
-    public final String redisUrl;
+    public final RedisTarget redis;
     public final int shards;
     public final long cacheBytes;
     public final long flushIntervalMs;
@@ -56,7 +59,7 @@ public final class Settings
     public final long slowConsumerTimeoutMs;
     public final long connectionIdleTimeoutMs;
     /** Empty when the node runs alone; else host:port of members to join. */
-    public final java.util.List<String> clusterMembers;
+    public final List<String> clusterMembers;
     /** Null: let the cluster engine choose the interface. */
     public final String clusterHost;
     public final int clusterPort;
@@ -69,7 +72,20 @@ public final class Settings
     private Settings(final Source source)
     {
         httpPort = source.read("httpPort", "READSTATES_HTTP_PORT", "8080", Settings::port);
-        redisUrl = source.read("redisUrl", "READSTATES_REDIS_URL", "", Settings::redisUrl);
+        final List<String> redisUrls = source.read("redisUrl", "READSTATES_REDIS_URL", "", Settings::redisUrls);
+        final boolean redisCluster = source.read("redisMode", "READSTATES_REDIS_MODE", "standalone", Settings::redisCluster);
+        if (redisCluster && redisUrls.isEmpty())
+        {
+            throw new BadSetting("redisUrl (READSTATES_REDIS_URL)",
+                "must list one or more nodes of the Redis Cluster when redisMode (READSTATES_REDIS_MODE) is cluster");
+        }
+        if (!redisCluster && redisUrls.size() > 1)
+        {
+            throw new BadSetting("redisUrl (READSTATES_REDIS_URL)",
+                "lists " + redisUrls.size() + " Redis servers; set redisMode (READSTATES_REDIS_MODE) to cluster if they " +
+                "are the nodes of a Redis Cluster");
+        }
+        redis = redisUrls.isEmpty() ? null : new RedisTarget(redisUrls, redisCluster);
         shards = source.read("shards", "READSTATES_SHARDS",
             String.valueOf(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
         cacheBytes = source.read("cacheBytes", "READSTATES_CACHE_BYTES", String.valueOf(256L << 20),
@@ -119,7 +135,7 @@ public final class Settings
             String.valueOf(clusterMembers.size() / 2 + 1), v -> intIn(v, 1, 1_000));
         clusterHandOverTimeoutMs = source.read("clusterHandOverTimeoutMs", "READSTATES_CLUSTER_HANDOVER_TIMEOUT_MS", "10000",
             v -> longIn(v, 100, 600_000));
-        if (!clusterMembers.isEmpty() && redisUrl == null)
+        if (!clusterMembers.isEmpty() && redis == null)
         {
             throw new BadSetting("redisUrl (READSTATES_REDIS_URL)",
                 "must name the Redis the whole cluster shares when clusterMembers (READSTATES_CLUSTER_MEMBERS) is set");
@@ -145,9 +161,9 @@ public final class Settings
         described.putAll(source.described);
         described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
         described.put("userTokenSecret", userTokenSecret == null ? "(unset: the WebSocket gateway is off)" : "****");
-        if (redisUrl != null)
+        if (redis != null)
         {
-            described.put("redisUrl", redisUrl.replaceFirst("//[^@/]*@", "//****@"));
+            described.put("redisUrl", redis.describe());
         }
     }
 
@@ -260,7 +276,7 @@ public final class Settings
             catch (final IllegalArgumentException e)
             {
                 // A URL may carry a password: it never appears in a message.
-                throw new BadSetting(key + " (" + envName + ")", "'" + raw.replaceFirst("//[^@/]*@", "//****@") + "' " +
+                throw new BadSetting(key + " (" + envName + ")", "'" + raw.replaceAll("//[^@/,]*@", "//****@") + "' " +
                     e.getMessage());
             }
         }
@@ -272,9 +288,9 @@ public final class Settings
     }
 
     /** A comma-separated list of host:port; empty for none. */
-    private static java.util.List<String> members(final String v)
+    private static List<String> members(final String v)
     {
-        final java.util.List<String> members = new java.util.ArrayList<>();
+        final List<String> members = new java.util.ArrayList<>();
         if (v.isEmpty())
         {
             return members;
@@ -373,24 +389,47 @@ public final class Settings
         }
     }
 
-    private static String redisUrl(final String v)
+    /** @return the URLs, comma-separated in the setting (the seed nodes of a Redis Cluster); empty if unset */
+    private static List<String> redisUrls(final String v)
     {
+        final List<String> urls = new ArrayList<>();
         if (v.isEmpty())
         {
-            return null;
+            return urls;
         }
+        final String[] listed = v.split(",", -1);
+        for (int i = 0; i < listed.length; i++)
+        {
+            if (!isRedisUrl(listed[i].trim()))
+            {
+                throw new IllegalArgumentException(listed.length == 1 ? "is not a Redis URL; expected redis://host:port" :
+                    "has an entry (number " + (i + 1) + ") that is not a Redis URL; expected redis://host:port,redis://host:port");
+            }
+            urls.add(listed[i].trim());
+        }
+        return urls;
+    }
+
+    private static boolean isRedisUrl(final String v)
+    {
         try
         {
             final URI uri = new URI(v);
-            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null)
-            {
-                throw new IllegalArgumentException("is not a Redis URL; expected redis://host:port");
-            }
-            return v;
+            return ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null;
         }
         catch (final URISyntaxException e)
         {
-            throw new IllegalArgumentException("is not a Redis URL; expected redis://host:port");
+            return false;
         }
+    }
+
+    private static boolean redisCluster(final String v)
+    {
+        return switch (v.toLowerCase(Locale.ROOT))
+        {
+            case "standalone" -> false;
+            case "cluster" -> true;
+            default -> throw new IllegalArgumentException("is not a Redis mode; expected standalone or cluster");
+        };
     }
 }

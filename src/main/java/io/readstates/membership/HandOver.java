@@ -2,12 +2,12 @@ package io.readstates.membership;
 
 import io.readstates.cluster.Ownership;
 import io.readstates.cluster.Slots;
-import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisLayout;
+import io.readstates.persist.RedisTarget;
 import io.readstates.shard.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
@@ -45,11 +45,11 @@ public final class HandOver extends VerticleBase
     private final Membership membership;
     private final Ownership ownership;
     private final Shards shards;
-    private final String redisUrl;
+    private final RedisTarget redisTarget;
     private final int minMembers;
     private final long timeoutMs;
 
-    private Redis redis;
+    private RedisCommands redis;
     private long timer;
     private boolean stopped;
     private volatile boolean quorum;
@@ -65,13 +65,13 @@ public final class HandOver extends VerticleBase
     private long othersReadAt;
     private boolean reading;
 
-    public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final String redisUrl,
+    public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final RedisTarget redisTarget,
         final int minMembers, final long timeoutMs)
     {
         this.membership = membership;
         this.ownership = ownership;
         this.shards = shards;
-        this.redisUrl = redisUrl;
+        this.redisTarget = redisTarget;
         this.minMembers = minMembers;
         this.timeoutMs = timeoutMs;
     }
@@ -85,7 +85,7 @@ public final class HandOver extends VerticleBase
     @Override
     public Future<?> start()
     {
-        redis = RedisConnections.create(vertx, redisUrl, "redis-handover");
+        redis = redisTarget.connect(vertx, "redis-handover");
         // Whatever this address claimed in an earlier life (a restart, a rejoin), it holds nothing now.
         return publish(new BitSet(Slots.COUNT)).onSuccess(v ->
         {

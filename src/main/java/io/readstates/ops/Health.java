@@ -1,11 +1,11 @@
 package io.readstates.ops;
 
+import io.readstates.persist.RedisCommands;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
 import java.util.List;
@@ -32,7 +32,7 @@ public final class Health
      * @param clusterServing in a cluster, whether this node has quorum and serves every slot it owns
      * (so that a rolling update waits for its hand-over before it moves on); null for a node alone
      */
-    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs,
+    public static HealthChecks ready(final Vertx vertx, final List<ShardStats> shards, final RedisCommands redis, final long timeoutMs,
         final java.util.function.BooleanSupplier clusterServing)
     {
         final HealthChecks checks = HealthChecks.create(vertx)
@@ -45,7 +45,7 @@ public final class Health
         return checks;
     }
 
-    private static void redisAnswers(final Vertx vertx, final List<ShardStats> shards, final Redis redis, final long timeoutMs,
+    private static void redisAnswers(final Vertx vertx, final List<ShardStats> shards, final RedisCommands redis, final long timeoutMs,
         final Promise<Status> promise)
     {
         if (!shards.stream().allMatch(s -> s.redisReachable))

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.InputStream;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,14 +100,22 @@ public final class LocalRedis implements AutoCloseable
      */
     public static LocalRedis start(final Path dataDir, final int port) throws IOException
     {
+        return start(dataDir, port, List.of());
+    }
+
+    /** @param options more redis-server options, such as those of a cluster node */
+    public static LocalRedis start(final Path dataDir, final int port, final List<String> options) throws IOException
+    {
         Files.createDirectories(dataDir);
         final Optional<Path> onPath = findOnPath("redis-server");
         final Path executable = onPath.isPresent() ? onPath.get() : bundled(dataDir);
         final Path dir = dataDir.toAbsolutePath();
-        final Process process = new ProcessBuilder(List.of(executable.toString(),
+        final List<String> command = new ArrayList<>(List.of(executable.toString(),
             "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-            "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()))
+            "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(options);
+        final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.agrona.collections.LongHashSet;
@@ -39,7 +38,7 @@ public final class Persister
     private static final long MAX_BACKOFF_MS = 2_000;
 
     private final Vertx vertx;
-    private final Redis redis;
+    private final RedisCommands redis;
     private final RedisStatus.Link link;
     private final ReadStateStore store;
     private final ChannelTable channels;
@@ -81,7 +80,7 @@ public final class Persister
      * batch that times out is retried like one that failed, and nothing in it is marked clean
      * @param epochs the ownership epoch of each user's slot (0 for a node alone), carried into its writes
      */
-    public Persister(final Vertx vertx, final Redis redis, final RedisStatus.Link link, final ReadStateStore store,
+    public Persister(final Vertx vertx, final RedisCommands redis, final RedisStatus.Link link, final ReadStateStore store,
         final ChannelTable channels, final long intervalMs, final int batchRecords,
         final Observer observer, final LongUnaryOperator epochs)
     {

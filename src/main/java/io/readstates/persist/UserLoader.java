@@ -4,7 +4,6 @@ import io.readstates.store.ChannelTable;
 import io.readstates.wire.Ids;
 import io.readstates.store.LoadedUser;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -19,7 +18,7 @@ import java.util.function.LongUnaryOperator;
  */
 public final class UserLoader
 {
-    private final Redis redis;
+    private final RedisCommands redis;
     private final RedisStatus.Link link;
     private final ChannelTable channels;
     private final LongUnaryOperator epochs;
@@ -28,7 +27,7 @@ public final class UserLoader
      * @param link where each load's outcome is recorded, and what bounds how long it may take
      * @param epochs the ownership epoch of each user's slot (0 for a node alone), recorded by each load
      */
-    public UserLoader(final Redis redis, final RedisStatus.Link link, final ChannelTable channels,
+    public UserLoader(final RedisCommands redis, final RedisStatus.Link link, final ChannelTable channels,
         final LongUnaryOperator epochs)
     {
         this.redis = redis;

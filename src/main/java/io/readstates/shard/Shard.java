@@ -4,7 +4,7 @@ import io.readstates.cluster.Ownership;
 import io.readstates.domain.Refusal;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.Persister;
-import io.readstates.persist.RedisConnections;
+import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisStatus;
 import io.readstates.persist.UserLoader;
 import io.readstates.store.ChannelTable;
@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Redis;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -54,7 +53,7 @@ public final class Shard extends VerticleBase
     private final Long2ObjectHashMap<ArrayDeque<Waiter>> loading = new Long2ObjectHashMap<>();
     private volatile boolean stopped;
     private ReadStates readStates;
-    private Redis redis;
+    private RedisCommands redis;
     private RedisStatus.Link link;
     private Persister persister;
     private UserLoader loader;
@@ -86,7 +85,7 @@ public final class Shard extends VerticleBase
         final ReadStateStore store = settings.newStore();
         final ChannelTable channels = new ChannelTable();
         readStates = new ReadStates(settings.name(), store, channels, listener);
-        redis = RedisConnections.create(vertx, settings.redisUrl(), "redis-shard-" + settings.index());
+        redis = settings.redis().connect(vertx, "redis-shard-" + settings.index());
         link = redisStatus.link(vertx);
         loader = new UserLoader(redis, link, channels, ownership::epochOf);
         persister = new Persister(vertx, redis, link, store, channels, settings.flushIntervalMs(),

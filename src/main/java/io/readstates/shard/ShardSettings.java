@@ -1,6 +1,7 @@
 package io.readstates.shard;
 
 import io.readstates.config.Settings;
+import io.readstates.persist.RedisTarget;
 import io.readstates.store.ReadStateStore;
 import io.readstates.store.offheap.OffHeapReadStateStore;
 import io.readstates.store.onheap.OnHeapReadStateStore;
@@ -10,13 +11,13 @@ import io.readstates.store.onheap.OnHeapReadStateStore;
  *
  * @param cacheBytes this shard's share of the cache
  */
-public record ShardSettings(int index, String redisUrl, Settings.StoreKind store, long cacheBytes, long flushIntervalMs,
+public record ShardSettings(int index, RedisTarget redis, Settings.StoreKind store, long cacheBytes, long flushIntervalMs,
     int flushBatchRecords, long shutdownTimeoutMs)
 {
     /** Shard {@code index} of the service: the cache is split evenly over the shards. */
-    public static ShardSettings of(final Settings settings, final int index, final String redisUrl)
+    public static ShardSettings of(final Settings settings, final int index, final RedisTarget redis)
     {
-        return new ShardSettings(index, redisUrl, settings.store, settings.cacheBytes / settings.shards,
+        return new ShardSettings(index, redis, settings.store, settings.cacheBytes / settings.shards,
             settings.flushIntervalMs, settings.flushBatchRecords, settings.shutdownTimeoutMs);
     }
 

@@ -3,9 +3,12 @@ package io.readstates.cluster;
 import io.readstates.support.Api;
 import io.readstates.support.Await;
 import io.readstates.support.Scrape;
+import io.readstates.support.RedisFixture;
 import io.readstates.support.TestCluster;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Map;
@@ -117,11 +120,12 @@ class ClusterFaultsTest
         return true;
     }
 
-    @Test
-    void pausedNodeShouldNeverOverwriteWhatTheNewOwnerWrote() throws Exception
+    @ParameterizedTest
+    @EnumSource(RedisFixture.Kind.class)
+    void pausedNodeShouldNeverOverwriteWhatTheNewOwnerWrote(final RedisFixture.Kind redis) throws Exception
     {
         // A long flush interval keeps the paused node's acks unwritten while it sleeps.
-        try (TestCluster cluster = TestCluster.start(3, Map.of("READSTATES_FLUSH_INTERVAL_MS", "3000")))
+        try (TestCluster cluster = TestCluster.start(redis, 3, Map.of("READSTATES_FLUSH_INTERVAL_MS", "3000")))
         {
             final List<Long> ofNode2 = cluster.usersOwnedBy(2, 20);
             for (final long user : ofNode2)

@@ -2,9 +2,12 @@ package io.readstates.cluster;
 
 import io.readstates.support.Api;
 import io.readstates.support.Await;
+import io.readstates.support.RedisFixture;
 import io.readstates.support.TestCluster;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +21,11 @@ class ClusterTest
 {
     private static final int USERS = 60;
 
-    @Test
-    void anyNodeShouldAnswerForAnyUserWithTheSameReadStatesAndBadges() throws Exception
+    @ParameterizedTest
+    @EnumSource(RedisFixture.Kind.class)
+    void anyNodeShouldAnswerForAnyUserWithTheSameReadStatesAndBadges(final RedisFixture.Kind redis) throws Exception
     {
-        try (TestCluster cluster = TestCluster.start(3, Map.of()))
+        try (TestCluster cluster = TestCluster.start(redis, 3, Map.of()))
         {
             for (int u = 1; u <= USERS; u++)
             {

@@ -1,9 +1,11 @@
 package io.readstates.config;
 
+import io.readstates.persist.RedisTarget;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +38,7 @@ class SettingsTest
     {
         final Settings settings = Settings.load(env());
         assertEquals(8080, settings.httpPort);
-        assertNull(settings.redisUrl, "no URL: the service manages a local Redis");
+        assertNull(settings.redis, "no URL: the service manages a local Redis");
         assertTrue(settings.flushIntervalMs <= 100);
         assertEquals(64 * 1024, settings.bodyLimitBytes);
         assertEquals(Settings.StoreKind.OFFHEAP, settings.store);
@@ -50,7 +52,7 @@ class SettingsTest
             "READSTATES_SHARDS", "3", "READSTATES_CACHE_BYTES", "1048576", "READSTATES_FLUSH_INTERVAL_MS", "7",
             "READSTATES_STORE", "onheap"));
         assertEquals(9090, settings.httpPort);
-        assertEquals("redis://10.1.2.3:6380", settings.redisUrl);
+        assertEquals(RedisTarget.server("redis://10.1.2.3:6380"), settings.redis);
         assertEquals(3, settings.shards);
         assertEquals(1048576, settings.cacheBytes);
         assertEquals(7, settings.flushIntervalMs);
@@ -135,5 +137,29 @@ class SettingsTest
             () -> Settings.load(env("READSTATES_REDIS_URL", "redis://user:s3cret-pass@host:port:oops")));
         assertTrue(e.getMessage().contains("redisUrl"), e.getMessage());
         assertTrue(!e.getMessage().contains("s3cret-pass"), e.getMessage());
+    }
+
+    @Test
+    void shouldTakeTheSeedNodesOfARedisClusterInClusterModeOnly()
+    {
+        final Settings settings = Settings.load(env("READSTATES_REDIS_MODE", "cluster",
+            "READSTATES_REDIS_URL", "redis://10.0.0.1:7000, redis://10.0.0.2:7000"));
+        assertEquals(RedisTarget.cluster(List.of("redis://10.0.0.1:7000", "redis://10.0.0.2:7000")), settings.redis);
+
+        assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_URL", "redis://10.0.0.1:7000,redis://10.0.0.2:7000"));
+        assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_MODE", "cluster"));
+        assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_MODE", "cluster", "READSTATES_REDIS_URL", "redis://a:1,b:2"));
+        assertRefused("READSTATES_REDIS_MODE", env("READSTATES_REDIS_MODE", "sentinel", "READSTATES_REDIS_URL", "redis://a:1"));
+    }
+
+    @Test
+    void shouldNeverShowAPasswordOfAnyRedisClusterSeed()
+    {
+        final Settings settings = Settings.load(env("READSTATES_REDIS_MODE", "cluster",
+            "READSTATES_REDIS_URL", "redis://u:first-secret@a:1,redis://u:second-secret@b:2"));
+        assertTrue(!settings.describe().toString().contains("secret"), settings.describe().toString());
+        final Settings.BadSetting e = assertThrows(Settings.BadSetting.class, () -> Settings.load(env("READSTATES_REDIS_MODE",
+            "cluster", "READSTATES_REDIS_URL", "redis://u:first-secret@a:1,redis://u:second-secret@b:port:oops")));
+        assertTrue(!e.getMessage().contains("secret"), e.getMessage());
     }
 }

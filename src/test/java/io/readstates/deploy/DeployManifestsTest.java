@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.readstates.config.Settings;
+import io.readstates.persist.RedisTarget;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -112,9 +113,9 @@ class DeployManifestsTest
             }
         }
         final Settings settings = Settings.load(environment(container));
-        assertNotNull(settings.redisUrl, "the cluster's Redis, not a local one");
+        assertNotNull(settings.redis, "the cluster's Redis, not a local one");
         assertNotNull(settings.internalToken);
-        assertEquals("redis://readstates-redis:6379", settings.redisUrl);
+        assertEquals(RedisTarget.server("redis://readstates-redis:6379"), settings.redis);
         final StatefulSet redis = (StatefulSet)manifests("redis.yaml").stream().filter(r -> r instanceof StatefulSet).findFirst().orElseThrow();
         assertTrue(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().contains("--appendonly"));
     }

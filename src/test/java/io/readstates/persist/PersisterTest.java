@@ -39,7 +39,7 @@ class PersisterTest
     private TestRedis redis;
     private Vertx vertx;
     private Context loop;
-    private Redis client;
+    private RedisCommands client;
     private ReadStateStore store;
     private ChannelTable channels;
     private RedisStatus.Link link;

@@ -2,10 +2,13 @@ package io.readstates.persist;
 
 import io.readstates.support.Api;
 import io.readstates.support.Await;
+import io.readstates.support.RedisFixture;
 import io.readstates.support.RunningService;
-import io.readstates.support.TestRedis;
-import org.junit.jupiter.api.Test;
+import io.readstates.support.TestRedisCluster;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Redis goes away for several seconds under a steady stream of acks, then comes back on the same data.
+ * Redis (one server, or every node of a Redis Cluster) goes away for several seconds under a steady
+ * stream of acks, then comes back on the same data.
  * Resident users keep being answered, a user that would need loading gets 503 (never an empty list),
  * and afterwards every acknowledged ack is in Redis.
  */
@@ -24,10 +28,11 @@ class RedisOutageTest
     private static final int USERS = 20;
     private static final int CHANNELS = 5;
 
-    @Test
-    void shouldLoseNoAcknowledgedAckWhileRedisIsDown() throws Exception
+    @ParameterizedTest
+    @EnumSource(RedisFixture.Kind.class)
+    void shouldLoseNoAcknowledgedAckWhileRedisIsDown(final RedisFixture.Kind kind) throws Exception
     {
-        try (TestRedis redis = new TestRedis(); RunningService service = RunningService.start(redis.url()))
+        try (RedisFixture redis = kind.start(); RunningService service = RunningService.start(redis))
         {
             final Api api = service.api();
             final Map<String, Long> acked = new ConcurrentHashMap<>();
@@ -80,10 +85,15 @@ class RedisOutageTest
 
             Await.value("every acknowledged ack in Redis, out of " + accepted.get(), 20_000,
                 () -> countMissing(redis, acked), count -> count == 0);
+            if (redis instanceof TestRedisCluster cluster)
+            {
+                final List<Long> keys = cluster.keysPerNode();
+                assertTrue(keys.stream().allMatch(count -> count > 0), "the users are spread over every node: " + keys);
+            }
         }
     }
 
-    private static int countMissing(final TestRedis redis, final Map<String, Long> acked)
+    private static int countMissing(final RedisFixture redis, final Map<String, Long> acked)
     {
         int missing = 0;
         for (final Map.Entry<String, Long> e : acked.entrySet())

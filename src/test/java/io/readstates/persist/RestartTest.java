@@ -1,11 +1,13 @@
 package io.readstates.persist;
 
 import io.readstates.support.Api;
+import io.readstates.support.RedisFixture;
 import io.readstates.support.ServiceProcess;
-import io.readstates.support.TestRedis;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Everything written through the API survives SIGTERM and a new process on the same Redis. The flush
+ * Everything written through the API survives SIGTERM and a new process on the same Redis, one server
+ * or a Redis Cluster. The flush
  * interval is long, so the changes are still only in memory when SIGTERM arrives: it is the shutdown
  * that must write them.
  */
@@ -21,13 +24,15 @@ class RestartTest
 {
     private static final long[] USERS = {11, 12, 13, -1L}; // -1L is 2^64-1, the largest id
 
-    @Test
-    void shouldKeepEveryReadStateAndBadgeAcrossSigtermAndRestart() throws Exception
+    @ParameterizedTest
+    @EnumSource(RedisFixture.Kind.class)
+    void shouldKeepEveryReadStateAndBadgeAcrossSigtermAndRestart(final RedisFixture.Kind kind) throws Exception
     {
-        try (TestRedis redis = new TestRedis())
+        try (RedisFixture redis = kind.start())
         {
-            final Map<String, String> env = Map.of("READSTATES_REDIS_URL", redis.url(),
-                "READSTATES_FLUSH_INTERVAL_MS", "60000", "READSTATES_SHARDS", "2");
+            final Map<String, String> env = new HashMap<>(redis.env());
+            env.put("READSTATES_FLUSH_INTERVAL_MS", "60000");
+            env.put("READSTATES_SHARDS", "2");
             final Map<String, String> before = new LinkedHashMap<>();
             try (ServiceProcess first = ServiceProcess.start(env))
             {

@@ -6,7 +6,6 @@ import io.readstates.support.OnLoop;
 import io.readstates.support.TestRedis;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +42,7 @@ class UserLoaderTest
         redis.send(RedisLayout.writeChannel(10, 900, 77));
         vertx = Vertx.vertx();
         loop = vertx.getOrCreateContext();
-        final Redis client = RedisConnections.create(vertx, redis.url());
+        final RedisCommands client = RedisConnections.create(vertx, redis.url());
         channels = new ChannelTable();
         loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels, user -> 0);
     }

@@ -50,10 +50,22 @@ public final class RunningService implements AutoCloseable
     /** @param overrides environment variables on top of the defaults used by the tests. */
     public static RunningService start(final String redisUrl, final Map<String, String> overrides) throws Exception
     {
+        final Map<String, String> env = new HashMap<>(overrides);
+        env.putIfAbsent("READSTATES_REDIS_URL", redisUrl);
+        return start(env);
+    }
+
+    /** The service on the given Redis, one server or a cluster. */
+    public static RunningService start(final RedisFixture redis) throws Exception
+    {
+        return start(redis.env());
+    }
+
+    private static RunningService start(final Map<String, String> overrides) throws Exception
+    {
         final int port = LocalRedis.freePort();
         final Map<String, String> env = new HashMap<>();
         env.put("READSTATES_HTTP_PORT", String.valueOf(port));
-        env.put("READSTATES_REDIS_URL", redisUrl);
         env.put("READSTATES_INTERNAL_TOKEN", TOKEN);
         env.put("READSTATES_SHARDS", "2");
         env.put("READSTATES_CACHE_BYTES", String.valueOf(16L << 20));
@@ -61,7 +73,7 @@ public final class RunningService implements AutoCloseable
         env.put("READSTATES_SHUTDOWN_TIMEOUT_MS", "10000");
         env.putAll(overrides);
         final Settings settings = Settings.load(env);
-        final ReadStatesService service = ReadStatesService.start(settings, redisUrl)
+        final ReadStatesService service = ReadStatesService.start(settings, settings.redis)
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new RunningService(service, port);
     }

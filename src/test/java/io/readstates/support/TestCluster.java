@@ -19,13 +19,13 @@ public final class TestCluster implements AutoCloseable
     /** Short enough for tests, long enough that a busy machine does not declare a live node dead. */
     public static final long FAILURE_TIMEOUT_MS = 4_000;
 
-    private final TestRedis redis;
+    private final RedisFixture redis;
     private final List<Map<String, String>> envs = new ArrayList<>();
     private final ServiceProcess[] nodes;
 
-    private TestCluster(final int size, final Map<String, String> extra) throws IOException
+    private TestCluster(final RedisFixture.Kind redisKind, final int size, final Map<String, String> extra) throws IOException
     {
-        redis = new TestRedis();
+        redis = redisKind.start();
         nodes = new ServiceProcess[size];
         final List<Integer> clusterPorts = new ArrayList<>();
         for (int i = 0; i < size; i++)
@@ -37,7 +37,7 @@ public final class TestCluster implements AutoCloseable
         {
             final Map<String, String> env = new HashMap<>();
             env.put("READSTATES_HTTP_PORT", String.valueOf(LocalRedis.freePort()));
-            env.put("READSTATES_REDIS_URL", redis.url());
+            env.putAll(redis.env());
             env.put("READSTATES_SHARDS", "2");
             env.put("READSTATES_CLUSTER_MEMBERS", members);
             env.put("READSTATES_CLUSTER_HOST", "127.0.0.1");
@@ -51,7 +51,14 @@ public final class TestCluster implements AutoCloseable
     /** Starts {@code size} nodes at once and waits until they form one cluster that serves every slot. */
     public static TestCluster start(final int size, final Map<String, String> extra) throws Exception
     {
-        final TestCluster cluster = new TestCluster(size, extra);
+        return start(RedisFixture.Kind.SERVER, size, extra);
+    }
+
+    /** {@link #start(int, Map)} on the given kind of Redis. */
+    public static TestCluster start(final RedisFixture.Kind redisKind, final int size, final Map<String, String> extra)
+        throws Exception
+    {
+        final TestCluster cluster = new TestCluster(redisKind, size, extra);
         try
         {
             for (int i = 0; i < size; i++)
@@ -68,7 +75,7 @@ public final class TestCluster implements AutoCloseable
         return cluster;
     }
 
-    public TestRedis redis()
+    public RedisFixture redis()
     {
         return redis;
     }

@@ -1,0 +1,67 @@
+package io.readstates.persist;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends commands to the service's Redis, one server or a cluster, so that the code that writes and
+ * loads need not know which. A batch is one pipeline to one server; in a cluster, where the keys of a
+ * batch live on several nodes, each command goes to its key's node, still pipelined per node.
+ */
+public final class RedisCommands
+{
+    private final Redis redis;
+    private final boolean cluster;
+
+    RedisCommands(final Redis redis, final boolean cluster)
+    {
+        this.redis = redis;
+        this.cluster = cluster;
+    }
+
+    public Future<Response> send(final Request request)
+    {
+        return redis.send(request);
+    }
+
+    /**
+     * @return the answers in the order of the requests; fails if any request fails, once every one
+     * has been answered, so that nothing is still in flight when the caller retries
+     */
+    public Future<List<Response>> batch(final List<Request> requests)
+    {
+        if (!cluster)
+        {
+            return redis.batch(requests);
+        }
+        // A cluster client pipelines a batch only when every key is on one node: spread it over one
+        // connection to each node instead.
+        return redis.connect().compose(connection -> sendEach(connection, requests).eventually(connection::close));
+    }
+
+    private static Future<List<Response>> sendEach(final RedisConnection connection, final List<Request> requests)
+    {
+        final List<Future<Response>> answers = new ArrayList<>(requests.size());
+        for (final Request request : requests)
+        {
+            answers.add(connection.send(request));
+        }
+        return Future.join(answers).map(all ->
+        {
+            final List<Response> responses = new ArrayList<>(answers.size());
+            answers.forEach(answer -> responses.add(answer.result()));
+            return responses;
+        });
+    }
+
+    public Future<Void> close()
+    {
+        return redis.close();
+    }
+}
