@@ -120,7 +120,7 @@ class ClusterFaultsTest
         return true;
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "on {0}")
     @EnumSource(RedisFixture.Kind.class)
     void pausedNodeShouldNeverOverwriteWhatTheNewOwnerWrote(final RedisFixture.Kind redis) throws Exception
     {

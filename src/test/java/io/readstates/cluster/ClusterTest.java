@@ -21,7 +21,7 @@ class ClusterTest
 {
     private static final int USERS = 60;
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "on {0}")
     @EnumSource(RedisFixture.Kind.class)
     void anyNodeShouldAnswerForAnyUserWithTheSameReadStatesAndBadges(final RedisFixture.Kind redis) throws Exception
     {

@@ -28,7 +28,7 @@ class RedisOutageTest
     private static final int USERS = 20;
     private static final int CHANNELS = 5;
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "on {0}")
     @EnumSource(RedisFixture.Kind.class)
     void shouldLoseNoAcknowledgedAckWhileRedisIsDown(final RedisFixture.Kind kind) throws Exception
     {

@@ -24,7 +24,7 @@ class RestartTest
 {
     private static final long[] USERS = {11, 12, 13, -1L}; // -1L is 2^64-1, the largest id
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "on {0}")
     @EnumSource(RedisFixture.Kind.class)
     void shouldKeepEveryReadStateAndBadgeAcrossSigtermAndRestart(final RedisFixture.Kind kind) throws Exception
     {

@@ -17,7 +17,20 @@ public interface RedisFixture extends AutoCloseable
 {
     enum Kind
     {
-        SERVER, CLUSTER;
+        SERVER("one Redis server"), CLUSTER("a Redis Cluster of three masters");
+
+        private final String description;
+
+        Kind(final String description)
+        {
+            this.description = description;
+        }
+
+        @Override
+        public String toString()
+        {
+            return description;
+        }
 
         public RedisFixture start() throws IOException
         {
