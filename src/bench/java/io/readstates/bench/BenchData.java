@@ -10,9 +10,9 @@ import io.readstates.store.onheap.*;
  */
 final class BenchData
 {
+    /** Users of the default data set: 8,000,000 read states. */
     static final int USERS = Integer.getInteger("bench.users", 1_000_000);
     static final int CHANNELS_PER_USER = 8;
-    static final int READ_STATES = USERS * CHANNELS_PER_USER;
     private static final long USER_BASE = 1_100_000_000_000_000_000L;
     private static final long CHANNEL_BASE = 1_200_000_000_000_000_000L;
     private static final int CHANNELS = 100_000;
@@ -31,11 +31,16 @@ final class BenchData
         return CHANNEL_BASE + ((user * 31L + k * 7919L) % CHANNELS) * 4096L;
     }
 
-    /** Installs every user with all of its channels read up to message 1000, all clean. */
-    static void fill(final ReadStateStore store)
+    static int readStates(final int users)
+    {
+        return users * CHANNELS_PER_USER;
+    }
+
+    /** Installs users 0 to {@code users - 1} with all of their channels read up to message 1000, all clean. */
+    static void fill(final ReadStateStore store, final int users)
     {
         final LoadedUser loaded = new LoadedUser();
-        for (int u = 0; u < USERS; u++)
+        for (int u = 0; u < users; u++)
         {
             loaded.clear();
             for (int k = 0; k < CHANNELS_PER_USER; k++)

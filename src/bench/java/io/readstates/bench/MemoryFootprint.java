@@ -8,7 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * Measures what 8,000,000 read states cost: native bytes per read state for the off-heap store (all of
+ * Measures what 8,000,000 read states cost ({@code -Dbench.users=} times 8 for another size;
+ * {@code -Dbench.onheap=false} skips the on-heap baseline, which a large size would not fit in the heap): native bytes per read state for the off-heap store (all of
  * it, indexes included), and retained heap per read state for the on-heap baseline, from heap usage
  * after full collections before and after filling. Also shows that the off-heap store's heap does not
  * grow with its records.
@@ -23,25 +24,31 @@ public final class MemoryFootprint
 
     public static void main(final String[] args)
     {
-        final int records = BenchData.READ_STATES;
+        final int records = BenchData.readStates(BenchData.USERS);
         final int users = records / ReadStateStore.DEFAULT_RECORDS_PER_USER;
 
         final long heapBefore = usedHeapAfterGc();
         try (OffHeapReadStateStore store = new OffHeapReadStateStore(records, users))
         {
             final long heapEmpty = usedHeapAfterGc();
-            BenchData.fill(store);
+            final long began = System.nanoTime();
+            BenchData.fill(store, BenchData.USERS);
+            final long fillMs = (System.nanoTime() - began) / 1_000_000;
             final long heapFull = usedHeapAfterGc();
             System.out.printf("off-heap: %,d read states, %,d native bytes, %.1f B per read state; " +
-                    "heap %+,d B for the empty store, %+,d B while filling it%n",
+                    "heap %+,d B for the empty store, %+,d B while filling it; filled in %,d ms%n",
                 store.readStates(), store.memoryBytes(), (double)store.memoryBytes() / store.readStates(),
-                heapEmpty - heapBefore, heapFull - heapEmpty);
+                heapEmpty - heapBefore, heapFull - heapEmpty, fillMs);
+        }
+        if (!Boolean.parseBoolean(System.getProperty("bench.onheap", "true")))
+        {
+            return;
         }
 
         final long onHeapBefore = usedHeapAfterGc();
         try (OnHeapReadStateStore store = new OnHeapReadStateStore(records, users))
         {
-            BenchData.fill(store);
+            BenchData.fill(store, BenchData.USERS);
             final long onHeapAfter = usedHeapAfterGc();
             System.out.printf("on-heap:  %,d read states, %,d heap bytes retained, %.1f B per read state%n",
                 store.readStates(), onHeapAfter - onHeapBefore, (double)(onHeapAfter - onHeapBefore) / store.readStates());

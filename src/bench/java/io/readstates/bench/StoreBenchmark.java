@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * get, ack and mention on a store holding 8,000,000 read states, users drawn from a Zipfian
- * distribution, single-threaded. {@code long2long} is Agrona's {@link Long2LongHashMap} doing the same
+ * get, ack and mention on a store holding 8,000,000 read states (or {@code -p userCount=} times 8),
+ * users drawn from a Zipfian distribution, single-threaded. {@code long2long} is Agrona's {@link Long2LongHashMap} doing the same
  * lookups on one composite key: no LRU, no residency, no versions; the practical limit of a hash lookup
  * on this machine.
  *
@@ -40,6 +40,10 @@ public class StoreBenchmark
     @Param({"offheap", "onheap", "long2long"})
     public String store;
 
+    /** Users, 8 read states each: 1,000,000 is the 8,000,000 read states of the headline figures. */
+    @Param({"1000000"})
+    public int userCount;
+
     private ReadStateStore readStates;
     private Long2LongHashMap map;
     private final ReadState into = new ReadState();
@@ -50,22 +54,21 @@ public class StoreBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        users = ZipfianKeys.draw(BenchData.USERS, 0.99, 42);
+        users = ZipfianKeys.draw(userCount, 0.99, 42);
+        final int size = BenchData.readStates(userCount);
         switch (store)
         {
             case "offheap":
-                readStates = new OffHeapReadStateStore(BenchData.READ_STATES,
-                    BenchData.READ_STATES / ReadStateStore.DEFAULT_RECORDS_PER_USER);
-                BenchData.fill(readStates);
+                readStates = new OffHeapReadStateStore(size, size / ReadStateStore.DEFAULT_RECORDS_PER_USER);
+                BenchData.fill(readStates, userCount);
                 break;
             case "onheap":
-                readStates = new OnHeapReadStateStore(BenchData.READ_STATES,
-                    BenchData.READ_STATES / ReadStateStore.DEFAULT_RECORDS_PER_USER);
-                BenchData.fill(readStates);
+                readStates = new OnHeapReadStateStore(size, size / ReadStateStore.DEFAULT_RECORDS_PER_USER);
+                BenchData.fill(readStates, userCount);
                 break;
             case "long2long":
-                map = new Long2LongHashMap(BenchData.READ_STATES * 2, 0.65f, -1);
-                for (int u = 0; u < BenchData.USERS; u++)
+                map = new Long2LongHashMap(size * 2, 0.65f, -1);
+                for (int u = 0; u < userCount; u++)
                 {
                     for (int k = 0; k < BenchData.CHANNELS_PER_USER; k++)
                     {

@@ -43,6 +43,12 @@ class HttpApiTest
     }
 
     @AfterAll
+    void finish() throws Exception
+    {
+        stop();
+    }
+
+    /** Stops what {@link #open} started. */
     protected void stop() throws Exception
     {
         service.close();

@@ -55,7 +55,11 @@ public final class ServiceProcess implements AutoCloseable
         builder.environment().put("READSTATES_HTTP_PORT", String.valueOf(port));
         builder.environment().put("READSTATES_INTERNAL_TOKEN", RunningService.TOKEN);
         builder.environment().putAll(env);
-        return new ServiceProcess(builder.start(), port, log);
+        final Process process = builder.start();
+        // However the test ends, even with its clean-up skipped or failing, the service does not outlive
+        // the test's JVM (a SIGKILL of that JVM excepted).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> process.destroyForcibly(), "service-" + port));
+        return new ServiceProcess(process, port, log);
     }
 
     /** @return the exit status; fails if the process does not exit within {@code timeoutMs} */
