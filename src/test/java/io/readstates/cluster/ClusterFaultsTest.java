@@ -124,8 +124,12 @@ class ClusterFaultsTest
     @EnumSource(RedisFixture.Kind.class)
     void pausedNodeShouldNeverOverwriteWhatTheNewOwnerWrote(final RedisFixture.Kind redis) throws Exception
     {
-        // A long flush interval keeps the paused node's acks unwritten while it sleeps.
-        try (TestCluster cluster = TestCluster.start(redis, 3, Map.of("READSTATES_FLUSH_INTERVAL_MS", "3000")))
+        // The paused node's flush interval (60 s, from its start) is longer than the test keeps it running
+        // and asleep, so its acks are still unwritten when it stops: only losing its slots on waking makes
+        // it write them, with its old epoch. (With a short interval, a flush could land between the acks
+        // and the pause, and there would be nothing stale to refuse.)
+        try (TestCluster cluster = TestCluster.start(redis, List.of(Map.of(), Map.of(),
+            Map.of("READSTATES_FLUSH_INTERVAL_MS", "60000"))))
         {
             final List<Long> ofNode2 = cluster.usersOwnedBy(2, 20);
             for (final long user : ofNode2)

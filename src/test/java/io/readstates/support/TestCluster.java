@@ -23,8 +23,9 @@ public final class TestCluster implements AutoCloseable
     private final List<Map<String, String>> envs = new ArrayList<>();
     private final ServiceProcess[] nodes;
 
-    private TestCluster(final RedisFixture.Kind redisKind, final int size, final Map<String, String> extra) throws IOException
+    private TestCluster(final RedisFixture.Kind redisKind, final List<Map<String, String>> extras) throws IOException
     {
+        final int size = extras.size();
         redis = redisKind.start();
         nodes = new ServiceProcess[size];
         final List<Integer> clusterPorts = new ArrayList<>();
@@ -43,7 +44,7 @@ public final class TestCluster implements AutoCloseable
             env.put("READSTATES_CLUSTER_HOST", "127.0.0.1");
             env.put("READSTATES_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
             env.put("READSTATES_CLUSTER_FAILURE_TIMEOUT_MS", String.valueOf(FAILURE_TIMEOUT_MS));
-            env.putAll(extra);
+            env.putAll(extras.get(i));
             envs.add(env);
         }
     }
@@ -58,7 +59,15 @@ public final class TestCluster implements AutoCloseable
     public static TestCluster start(final RedisFixture.Kind redisKind, final int size, final Map<String, String> extra)
         throws Exception
     {
-        final TestCluster cluster = new TestCluster(redisKind, size, extra);
+        return start(redisKind, java.util.Collections.nCopies(size, extra));
+    }
+
+    /** A node for each map of settings, each on top of the cluster's own, on the given kind of Redis. */
+    public static TestCluster start(final RedisFixture.Kind redisKind, final List<Map<String, String>> nodeSettings)
+        throws Exception
+    {
+        final int size = nodeSettings.size();
+        final TestCluster cluster = new TestCluster(redisKind, nodeSettings);
         try
         {
             for (int i = 0; i < size; i++)
@@ -85,9 +94,10 @@ public final class TestCluster implements AutoCloseable
         return nodes[i];
     }
 
+    /** The API of node {@code i}; a request may take 30 s, as three JVMs and Redis share two cores. */
     public Api api(final int i)
     {
-        return new Api(nodes[i].port(), RunningService.TOKEN).withTimeout(java.time.Duration.ofSeconds(10));
+        return new Api(nodes[i].port(), RunningService.TOKEN).withTimeout(java.time.Duration.ofSeconds(30));
     }
 
     public int size()
