@@ -18,9 +18,10 @@ import java.util.function.LongUnaryOperator;
 /**
  * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
  * version, so repeated changes of a record become one write) and dirty channels, sends them to Redis
- * as one pipelined batch, and marks clean what Redis confirmed. One batch is in flight at a time; a
- * backlog is drained batch after batch without waiting for the timer. When Redis fails, nothing is
- * marked clean: the records stay dirty and the next attempt, after a growing backoff, sends them again.
+ * as one pipelined batch (one per node of a Redis Cluster, see {@link RedisCommands}), and marks clean
+ * what Redis confirmed. One batch is in flight at a time; a backlog is drained batch after batch without
+ * waiting for the timer. When Redis fails, nothing is marked clean: the records stay dirty and the next
+ * attempt, after a growing backoff, sends them again.
  *
  * <p>Runs on the shard's event loop only, like the store and channel table it writes.
  */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class TestCluster implements AutoCloseable
     public static TestCluster start(final RedisFixture.Kind redisKind, final int size, final Map<String, String> extra)
         throws Exception
     {
-        return start(redisKind, java.util.Collections.nCopies(size, extra));
+        return start(redisKind, Collections.nCopies(size, extra));
     }
 
     /** A node for each map of settings, each on top of the cluster's own, on the given kind of Redis. */
@@ -152,7 +153,7 @@ public final class TestCluster implements AutoCloseable
         {
             ids.add(((JsonObject)m).getString("id"));
         }
-        java.util.Collections.sort(ids);
+        Collections.sort(ids);
         final String target = view.getJsonObject("node").getString("id");
         final List<Long> users = new ArrayList<>();
         for (long user = 1; users.size() < count; user++)
