@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # (a) ack throughput at saturation, against a bare Vert.x endpoint answering a constant on the same
-#     machine, as a ratio; (b) a few hot users acking many times a second: Redis writes per ack and
-#     flush lag; (c) 10,000 WebSocket clients: latency from POST /v1/messages to the badges frame.
+#     core, the two taking turns for ROUNDS rounds, as a ratio, with the CPU each used per request;
+#     (b) a few hot users acking many times a second: Redis writes per ack and flush lag;
+#     (c) 10,000 WebSocket clients: latency from POST /v1/messages to the badges frame.
 # Writes bench/results/throughput.md.
 #   bench/throughput.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source bench/common.sh
-SATURATE_S=${SATURATE_S:-30}
+SATURATE_S=${SATURATE_S:-15}
+ROUNDS=${ROUNDS:-3}
 SOCKETS=${SOCKETS:-10000}
 GATEWAY_RATE=${GATEWAY_RATE:-5000}
 GATEWAY_S=${GATEWAY_S:-60}
@@ -33,11 +35,34 @@ start_service() {
 }
 stop_service() { kill -TERM "$SERVICE"; wait "$SERVICE" || true; }
 
+# cpu PID: CPU seconds used so far (user + system); steal: the machine's stolen time so far, in seconds.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+steal() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", $9 / hz}' /proc/stat; }
+
+# saturate LABEL PORT PID: one round against one endpoint; prints "LABEL RATE CPU_S STEAL_S".
+saturate() {
+  local c0 s0 line
+  c0=$(cpu "$3"); s0=$(steal)
+  line=$("${TOOL[@]}" saturate --url="http://127.0.0.1:$2" --token="$TOKEN" --duration="$SATURATE_S" --concurrency=128 \
+    --label="$1" "${POPULATION[@]}")
+  echo "$1 $(echo "$line" | awk '{print $2}') $(python3 -c "print(round($(cpu "$3") - $c0, 2), round($(steal) - $s0, 2))")"
+}
+
 start_service
 "${TOOL[@]}" warm --url="http://127.0.0.1:$PORT" --token="$TOKEN" "${POPULATION[@]}"
-SERVICE_LINE=$("${TOOL[@]}" saturate --url="http://127.0.0.1:$PORT" --token="$TOKEN" --duration="$SATURATE_S" --concurrency=128 \
-  --label=service "${POPULATION[@]}")
-echo "$SERVICE_LINE"
+# The bare endpoint waits, idle, on the same core while the service is measured, and the other way round:
+# the two take turns for ROUNDS rounds, so that a slow minute of a shared machine falls on both.
+taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
+BARE=$!
+PIDS+=("$BARE")
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
+ROUNDS_OUT=()
+for round in $(seq 1 "$ROUNDS"); do
+  ROUNDS_OUT+=("$(saturate service $PORT "$SERVICE")")
+  ROUNDS_OUT+=("$(saturate bare $BARE_PORT "$BARE")")
+  printf '%s\n' "${ROUNDS_OUT[@]: -2}"
+done
+kill "$BARE"
 HOT_LINES=$("${TOOL[@]}" hot --url="http://127.0.0.1:$PORT" --token="$TOKEN" --redis="$REDIS_URL" --users=5 --rate=2000 --duration=30)
 echo "$HOT_LINES"
 GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" --sockets="$SOCKETS" \
@@ -46,29 +71,29 @@ GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TO
 echo "$GATEWAY_LINES"
 stop_service
 
-taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
-BARE=$!
-PIDS+=("$BARE")
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
-BARE_LINE=$("${TOOL[@]}" saturate --url="http://127.0.0.1:$BARE_PORT" --token=x --duration="$SATURATE_S" --concurrency=128 \
-  --label=bare "${POPULATION[@]}")
-echo "$BARE_LINE"
-kill "$BARE"
-
-SERVICE_RATE=$(echo "$SERVICE_LINE" | awk '{print $2}')
-BARE_RATE=$(echo "$BARE_LINE" | awk '{print $2}')
+RATIOS=$(printf '%s\n' "${ROUNDS_OUT[@]}" | python3 -c '
+import sys
+rows = [l.split() for l in sys.stdin if l.strip()]
+pairs = [(rows[i], rows[i + 1]) for i in range(0, len(rows), 2)]
+for n, (s, b) in enumerate(pairs, 1):
+    print(f"| {n} | {int(float(s[1])):,} | {int(float(b[1])):,} | {float(s[1]) / float(b[1]):.2f} | "
+          f"{1e6 * float(s[2]) / (float(s[1]) * '"$SATURATE_S"'):.1f} / {1e6 * float(b[2]) / (float(b[1]) * '"$SATURATE_S"'):.1f} | {s[3]} / {b[3]} |")
+ss = sum(float(s[1]) for s, _ in pairs); bs = sum(float(b[1]) for _, b in pairs)
+print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.2f} | | |")
+')
 {
   echo "# Throughput, coalescing and gateway latency"
   echo
-  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), service -Xms1g -Xmx1g G1, 2 shards; load tool on the same machine."
+  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), service -Xms1g -Xmx1g G1, 2 shards, on core $SERVICE_CPU; load tool and Redis on core $LOAD_CPU."
   echo
-  echo "## Ack throughput at saturation (closed loop, 128 concurrent, ${SATURATE_S} s)"
+  echo "## Ack throughput at saturation (closed loop, 128 concurrent, $ROUNDS rounds of ${SATURATE_S} s each, taking turns)"
   echo
-  echo "| endpoint | acks/s |"
-  echo "|---|---|"
-  echo "| readstates ack route | $SERVICE_RATE |"
-  echo "| bare Vert.x endpoint returning a constant | $BARE_RATE |"
-  echo "| ratio | $(python3 -c "print(round($SERVICE_RATE / $BARE_RATE, 2))") |"
+  echo "CPU µs per request: CPU time of the measured process over the requests it answered in the round."
+  echo "Steal: seconds of the machine's CPU taken by the hypervisor during the round (service / bare)."
+  echo
+  echo "| round | readstates ack route, acks/s | bare Vert.x endpoint returning a constant, requests/s | ratio | CPU µs per request, service / bare | steal s |"
+  echo "|---|---|---|---|---|---|"
+  echo "$RATIOS"
   echo
   echo "## Hot users: 5 users, 2,000 acks/s for 30 s"
   echo
