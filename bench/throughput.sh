@@ -3,7 +3,8 @@
 #     core, the two taking turns for ROUNDS rounds, as a ratio, with the CPU each used per request;
 #     (b) a few hot users acking many times a second: Redis writes per ack and flush lag;
 #     (c) 10,000 WebSocket clients: latency from POST /v1/messages to the badges frame.
-# Writes bench/results/throughput.md.
+# Writes bench/results/throughput.md; with JFR=file.jfr, also 10 s of the service's first round, for
+# bench/profile-shares.py.
 #   bench/throughput.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,10 @@ steal() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", $9 / hz}' /proc
 saturate() {
   local c0 s0 line
   c0=$(cpu "$3"); s0=$(steal)
+  if [ "$1" = service ] && [ -n "${JFR:-}" ] && [ ! -e "$JFR" ]; then
+    "$(dirname "$JAVA")/jcmd" "$3" JFR.start delay=3s duration=10s settings=profile 'jdk.ExecutionSample#period=1ms' \
+      filename="$JFR" > /dev/null
+  fi
   line=$("${TOOL[@]}" saturate --url="http://127.0.0.1:$2" --token="$TOKEN" --duration="$SATURATE_S" --concurrency=128 \
     --label="$1" "${POPULATION[@]}")
   echo "$1 $(echo "$line" | awk '{print $2}') $(python3 -c "print(round($(cpu "$3") - $c0, 2), round($(steal) - $s0, 2))")"
