@@ -20,6 +20,8 @@ final class Http
     private final int[] ports;
     private int next;
     private final String authorization;
+    /** Longer than any run. */
+    private static final int KEEP_ALIVE_SECONDS = 24 * 3600;
 
     Http(final Vertx vertx, final Options options)
     {
@@ -33,7 +35,11 @@ final class Http
             ports[i] = url.getPort();
         }
         this.authorization = "Bearer " + options.text("token", System.getenv().getOrDefault("READSTATES_INTERNAL_TOKEN", ""));
-        this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+        // Connections stay open for the whole run: by default the client closes a connection idle for 60 s,
+        // and the ones opened in the first second's burst then close together a minute in, a stall of the
+        // measured window that belongs to the tool.
+        this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS),
             new PoolOptions().setHttp1MaxSize(options.integer("connections", 64)));
     }
 
