@@ -10,7 +10,9 @@ TOKEN=bench-internal-token-0123456789
 JAR=target/readstates.jar
 SERVICE_CPU=${SERVICE_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-TOOL=(taskset -c "$LOAD_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -jar target/readstates-bench.jar)
+# The load tool touches its whole heap at start: its first young collections otherwise paused it about
+# 110 ms each (page faults on memory it had not used yet), and a pause of the tool is latency in its results.
+TOOL=(taskset -c "$LOAD_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -jar target/readstates-bench.jar)
 
 # start_redis NAME: starts a redis-server (no persistence) with its files in $OUT/NAME; sets REDIS_URL
 # and REDIS_PIDFILE.
