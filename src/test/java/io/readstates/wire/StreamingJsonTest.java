@@ -12,7 +12,9 @@ import java.math.BigInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StreamingJsonTest
 {
@@ -35,7 +37,8 @@ class StreamingJsonTest
         assertEquals(9007199254740993L, body.getValue("big"));
         assertEquals(true, body.getValue("manual"));
         assertEquals(new JsonArray().add("1").add(2), body.getJsonArray("ids"));
-        assertEquals(true, body.getJsonObject("nested").containsKey("a"));
+        assertTrue(body.getJsonObject("nested").containsKey("a"));
+        assertNull(body.getJsonObject("nested").getValue("a"));
         assertEquals(1.5, body.getValue("ratio"));
     }
 
