@@ -112,4 +112,11 @@ for gc in $COLLECTORS; do
     --labels="off-heap store ($gc),on-heap baseline ($gc)" --title="p99 latency per second, $gc, $RATE req/s offered" \
     --out="$OUT/p99-$gc.png" || true
 done
+# Each run's seconds: the median second's p99 against the worst second's, clean or not.
+TIMELINES=()
+for gc in $COLLECTORS; do
+  TIMELINES+=("$gc, bare endpoint=$OUT/$gc-bare-timeline.csv")
+  for store in $STORES; do TIMELINES+=("$gc, $store=$OUT/$gc-$store-timeline.csv"); done
+done
+{ echo; echo "Per-second p99 over the measured window:"; echo; bench/per-second.py "${TIMELINES[@]}"; } >> "$OUT/results.md"
 cat "$OUT/results.md"

@@ -85,7 +85,7 @@ final class OpenLoop
             {
                 if (intended >= measureFrom && intended < end)
                 {
-                    recorder.record((System.nanoTime() - intended) / 1000, ar.succeeded() && ar.result() < 300);
+                    recorder.record((System.nanoTime() - intended) / 1000, ar);
                 }
             });
         });

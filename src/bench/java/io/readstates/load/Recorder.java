@@ -1,5 +1,6 @@
 package io.readstates.load;
 
+import io.vertx.core.AsyncResult;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, and one per
@@ -23,6 +27,8 @@ final class Recorder
     private final CpuAccount cpu;
     private int contaminatedSeconds;
     private long errors;
+    /** Errors by kind ("status 503", or the exception's class), for the summary. */
+    private final Map<String, Long> errorKinds = new TreeMap<>();
     /** Set on the recording thread once the measurement is over; see {@link #freeze}. */
     private boolean frozen;
     private long unanswered;
@@ -33,7 +39,7 @@ final class Recorder
      * @param measuredPids the processes under measurement (the service, its Redis); every other process's
      * CPU is accounted per second, see {@link CpuAccount}
      */
-    Recorder(final Path timelineCsv, final java.util.List<Long> measuredPids) throws IOException
+    Recorder(final Path timelineCsv, final List<Long> measuredPids) throws IOException
     {
         timeline = timelineCsv == null ? null : new PrintWriter(Files.newBufferedWriter(timelineCsv));
         cpu = new CpuAccount(measuredPids);
@@ -41,6 +47,18 @@ final class Recorder
         {
             timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,contaminated");
         }
+    }
+
+    /** Records an HTTP answer: an error unless it succeeded with a status below 300. */
+    void record(final long latencyUs, final AsyncResult<Integer> answer)
+    {
+        final String error = answer.failed() ? answer.cause().getClass().getSimpleName() :
+            answer.result() >= 300 ? "status " + answer.result() : null;
+        if (error != null && !frozen)
+        {
+            errorKinds.merge(error, 1L, Long::sum);
+        }
+        record(latencyUs, error == null);
     }
 
     void record(final long latencyUs, final boolean ok)
@@ -95,6 +113,10 @@ final class Recorder
     {
         out.printf("%s: %d completed in %.0f s (%.0f/s), %d errors%n", label, total.getTotalCount(), seconds,
             total.getTotalCount() / seconds, errors);
+        if (!errorKinds.isEmpty())
+        {
+            out.printf("  errors: %s%n", errorKinds.toString().replaceAll("[{}]", ""));
+        }
         out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%n",
             contaminatedSeconds, this.seconds, this.seconds == 0 ? 0 : 100.0 * contaminatedSeconds / this.seconds,
             CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT);
