@@ -15,6 +15,7 @@ ROUNDS=${ROUNDS:-3}
 SOCKETS=${SOCKETS:-10000}
 GATEWAY_RATE=${GATEWAY_RATE:-5000}
 GATEWAY_S=${GATEWAY_S:-60}
+SHARDS=${SHARDS:-2}
 SECRET=bench-user-token-secret-0123456789-abcdef
 PORT=18082
 BARE_PORT=18083
@@ -27,7 +28,7 @@ trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev
 
 start_service() {
   READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
-  READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=2 READSTATES_CACHE_BYTES=$((256 << 20)) \
+  READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
   READSTATES_MAX_SESSIONS=20000 READSTATES_LOG_LEVEL=WARN \
     taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar "$JAR" > "$OUT/throughput-service.log" 2>&1 &
   SERVICE=$!
@@ -57,7 +58,7 @@ start_service
 "${TOOL[@]}" warm --url="http://127.0.0.1:$PORT" --token="$TOKEN" "${POPULATION[@]}"
 # The bare endpoint waits, idle, on the same core while the service is measured, and the other way round:
 # the two take turns for ROUNDS rounds, so that a slow minute of a shared machine falls on both.
-taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=2 > "$OUT/bare.log" 2>&1 &
+taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar target/readstates-bench.jar bare --port=$BARE_PORT --shards=$SHARDS > "$OUT/bare.log" 2>&1 &
 BARE=$!
 PIDS+=("$BARE")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
@@ -89,7 +90,7 @@ print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.
 {
   echo "# Throughput, coalescing and gateway latency"
   echo
-  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), service -Xms1g -Xmx1g G1, 2 shards, on core $SERVICE_CPU; load tool and Redis on core $LOAD_CPU."
+  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), service -Xms1g -Xmx1g G1, $SHARDS shards, on core $SERVICE_CPU; load tool and Redis on core $LOAD_CPU."
   echo
   echo "## Ack throughput at saturation (closed loop, 128 concurrent, $ROUNDS rounds of ${SATURATE_S} s each, taking turns)"
   echo

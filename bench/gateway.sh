@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The WebSocket gateway alone, taken apart: SOCKETS clients, GATEWAY_RATE messages/s each mentioning one
+# of them, latency from the message's intended send time to the badges frame (the load tool's view), beside
+# the service's own view of the same window (push and message-route histograms from two /metrics scrapes),
+# the GC pauses of the service and of the tool, and the CPU of every process. Writes $OUT/gateway.md.
+#   bench/gateway.sh
+#   SHARDS=1 GC=ZGC TOOL_HEAP="-Xms4g -Xmx4g -Xmn3g" bench/gateway.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source bench/common.sh
+SOCKETS=${SOCKETS:-10000}
+GATEWAY_RATE=${GATEWAY_RATE:-5000}
+WARMUP=${WARMUP:-30}
+GATEWAY_S=${GATEWAY_S:-30}
+SHARDS=${SHARDS:-2}
+GC=${GC:-G1}
+# The load tool's heap: its young collections pause it, and a pause of the tool is latency in its figures.
+TOOL_HEAP=${TOOL_HEAP:-"-Xms1g -Xmx1g"}
+SECRET=bench-user-token-secret-0123456789-abcdef
+PORT=18084
+declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
+GC_LOG=(-Xlog:gc*,safepoint:file="$OUT/gateway-service-gc.log":uptime,level,tags)
+TOOL_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-tool-gc.log":uptime,level,tags
+
+start_redis redis-gateway
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
+READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
+READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
+READSTATES_MAX_SESSIONS=20000 READSTATES_LOG_LEVEL=WARN \
+  taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g "${GC_FLAG[$GC]}" "${GC_LOG[@]}" -jar "$JAR" > "$OUT/gateway-service.log" 2>&1 &
+SERVICE=$!
+PIDS+=("$SERVICE")
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
+
+taskset -c "$LOAD_CPU" bench/proc-cpu.py sample "$OUT/gateway-cpu.txt" "$SERVICE" &
+PIDS+=($!)
+# Every 5 s: the service's metrics, and how far each GC log has got, to cut both to the measured window.
+mkdir -p "$OUT/gateway-scrapes"
+: > "$OUT/gateway-marks.txt"
+( while sleep 5; do
+    now=$(date +%s)
+    curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$now.txt"
+    echo "$now $(wc -l < "$OUT/gateway-service-gc.log") $(cat "$OUT/gateway-tool-gc.log" 2>/dev/null | wc -l)" >> "$OUT/gateway-marks.txt"
+  done ) &
+PIDS+=($!)
+
+LINES=$(taskset -c "$LOAD_CPU" "$JAVA" $TOOL_HEAP -XX:+UseParallelGC -XX:+AlwaysPreTouch "$TOOL_GC_LOG" \
+  -jar target/readstates-bench.jar gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" \
+  --sockets="$SOCKETS" --rate="$GATEWAY_RATE" --warmup="$WARMUP" --duration="$GATEWAY_S" --out="$OUT" \
+  --label=gateway --connections=128 --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")")
+echo "$LINES"
+END=$(date +%s)
+curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$END.txt"
+# The first mark inside the measured window (which ended as the tool printed its summary).
+read -r FROM SERVICE_GC_FROM TOOL_GC_FROM < <(awk -v start="$((END - GATEWAY_S))" '$1 >= start' "$OUT/gateway-marks.txt" | head -1)
+tail -n +"$((SERVICE_GC_FROM + 1))" "$OUT/gateway-service-gc.log" > "$OUT/gateway-service-gc-measured.log"
+tail -n +"$((TOOL_GC_FROM + 1))" "$OUT/gateway-tool-gc.log" > "$OUT/gateway-tool-gc-measured.log"
+WINDOW=$((END - FROM))
+find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -delete
+
+{
+  echo "# Gateway, taken apart"
+  echo
+  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1); service -Xms1g -Xmx1g $GC, $SHARDS shards, on core"
+  echo "$SERVICE_CPU; load tool ($TOOL_HEAP ParallelGC, pre-touched) and Redis on core $LOAD_CPU. $SOCKETS sockets,"
+  echo "$GATEWAY_RATE messages/s, each mentioning one connected user; warm-up $WARMUP s, measured $GATEWAY_S s."
+  echo
+  echo '```'
+  echo "$LINES"
+  echo '```'
+  echo
+  echo "The service's own view, over the last $WINDOW s (scrapes of its metrics):"
+  echo
+  bench/metrics-window.py "$OUT/gateway-scrapes/$FROM.txt" "$OUT/gateway-scrapes/$END.txt"
+  echo
+  echo "Pauses over the same $WINDOW s:"
+  echo
+  echo "- service: $("${TOOL[@]}" gclog --file="$OUT/gateway-service-gc-measured.log")"
+  echo "- load tool: $("${TOOL[@]}" gclog --file="$OUT/gateway-tool-gc-measured.log")"
+  echo
+  echo "CPU over the same $WINDOW s, % of one core (the busiest processes, and the service's threads):"
+  echo
+  echo "| process or thread | name (core) | % of a core |"
+  echo "|---|---|---|"
+  bench/proc-cpu.py top "$OUT/gateway-cpu.txt" "$WINDOW" 10
+} > "$OUT/gateway.md"
+cat "$OUT/gateway.md"
