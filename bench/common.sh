@@ -12,7 +12,7 @@ SERVICE_CPU=${SERVICE_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 # The tool keeps its connections for the whole run; a service closing those idle for its default 120 s
 # failed the requests sent just as it closed them (HttpClosedException, a few per run).
-export READSTATES_CONNECTION_IDLE_TIMEOUT_MS=3600000
+export READSTATES_CONNECTION_IDLE_TIMEOUT_MS=${READSTATES_CONNECTION_IDLE_TIMEOUT_MS:-3600000}
 # The load tool touches its whole heap at start: its first young collections otherwise paused it about
 # 110 ms each (page faults on memory it had not used yet), and a pause of the tool is latency in its results.
 TOOL=(taskset -c "$LOAD_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -jar target/readstates-bench.jar)
