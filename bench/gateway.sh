@@ -20,7 +20,7 @@ TOOL_HEAP=${TOOL_HEAP:-"-Xms1g -Xmx1g"}
 SECRET=bench-user-token-secret-0123456789-abcdef
 PORT=18084
 declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
-GC_LOG=(-Xlog:gc*,safepoint:file="$OUT/gateway-service-gc.log":uptime,level,tags)
+SERVICE_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-service-gc.log":uptime,level,tags
 TOOL_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-tool-gc.log":uptime,level,tags
 
 start_redis redis-gateway
@@ -29,7 +29,7 @@ trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev
 READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
 READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
 READSTATES_MAX_SESSIONS=20000 READSTATES_LOG_LEVEL=WARN \
-  taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g "${GC_FLAG[$GC]}" "${GC_LOG[@]}" -jar "$JAR" > "$OUT/gateway-service.log" 2>&1 &
+  taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g "${GC_FLAG[$GC]}" "$SERVICE_GC_LOG" -jar "$JAR" > "$OUT/gateway-service.log" 2>&1 &
 SERVICE=$!
 PIDS+=("$SERVICE")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
