@@ -16,6 +16,7 @@ ROUNDS=${ROUNDS:-1}
 RATE=${RATE:-2000}
 DURATION=${DURATION:-30}
 PORT=${PORT:-18090}
+SHARDS=${SHARDS:-1}
 POPULATION=(--hotUsers=100000 --coldUsers=25000 --channelsPerUser=8)
 
 start_redis control
@@ -26,7 +27,7 @@ for round in $(seq 1 "$ROUNDS"); do
     label=${entry%%=*}; jar=${entry#*=}
     redis-cli -u "$REDIS_URL" flushall > /dev/null
     "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}" > /dev/null
-    READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN READSTATES_SHARDS=1 \
+    READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN READSTATES_SHARDS=$SHARDS \
     READSTATES_CACHE_BYTES=$((256 << 20)) READSTATES_LOG_LEVEL=WARN \
       taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -jar "$jar" > "$OUT/control-$label-$round-service.log" 2>&1 &
     SERVICE=$!

@@ -11,11 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, and one per
- * second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors). Used from one
- * thread only.
+ * second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors). Recorded from one
+ * thread only. Each second's row is finished on a thread of its own, which reads the CPU figures from
+ * /proc: that takes milliseconds, and on the recording thread it would stall the load once a second.
  */
 final class Recorder
 {
@@ -25,6 +29,14 @@ final class Recorder
     private final Histogram second = new Histogram(MAX_US, 3);
     private final PrintWriter timeline;
     private final CpuAccount cpu;
+    /** Finishes the timeline's rows: samples the CPU, counts contaminated seconds, writes. */
+    private final ExecutorService rows = Executors.newSingleThreadExecutor(task ->
+    {
+        final Thread thread = new Thread(task, "timeline");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Written on the rows' thread; read once it has finished. */
     private int contaminatedSeconds;
     private long errors;
     /** Errors by kind ("status 503", or the exception's class), for the summary. */
@@ -87,21 +99,44 @@ final class Recorder
         frozen = true;
     }
 
-    /** Closes the current second of the timeline. */
+    /** Closes the current second of the timeline; its row is finished on the rows' thread. */
     void tick()
     {
         seconds++;
-        cpu.sample();
-        contaminatedSeconds += cpu.contaminated() ? 1 : 0;
-        if (timeline != null)
-        {
-            timeline.printf(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%d%n", seconds, second.getTotalCount(),
-                second.getValueAtPercentile(50), second.getValueAtPercentile(99), second.getValueAtPercentile(99.9),
-                second.getMaxValue(), secondErrors, cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated() ? 1 : 0);
-            timeline.flush();
-        }
+        final String latencies = String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", seconds, second.getTotalCount(),
+            second.getValueAtPercentile(50), second.getValueAtPercentile(99), second.getValueAtPercentile(99.9),
+            second.getMaxValue(), secondErrors);
         second.reset();
         secondErrors = 0;
+        rows.execute(() ->
+        {
+            cpu.sample();
+            contaminatedSeconds += cpu.contaminated() ? 1 : 0;
+            if (timeline != null)
+            {
+                timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%d%n", latencies,
+                    cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated() ? 1 : 0);
+                timeline.flush();
+            }
+        });
+    }
+
+    /** Waits for the last rows: after this, the timeline and the count of contaminated seconds are complete. */
+    private void finishRows()
+    {
+        rows.shutdown();
+        try
+        {
+            if (!rows.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("the timeline's last rows were not written within 30 s");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the timeline's last rows", e);
+        }
     }
 
     Histogram total()
@@ -111,6 +146,7 @@ final class Recorder
 
     void summary(final PrintStream out, final String label, final double seconds)
     {
+        finishRows();
         out.printf("%s: %d completed in %.0f s (%.0f/s), %d errors%n", label, total.getTotalCount(), seconds,
             total.getTotalCount() / seconds, errors);
         if (!errorKinds.isEmpty())
@@ -131,6 +167,7 @@ final class Recorder
 
     void close()
     {
+        finishRows();
         if (timeline != null)
         {
             timeline.close();

@@ -299,12 +299,12 @@ public final class HttpApi
     /**
      * This node's part of a message: checked on every shard whose users it touches and, when
      * {@code apply}, applied there after that check (a node alone does both at once), and the
-     * channel's last message moved up on every shard.
+     * channel's last message moved up on every shard. When one shard holds every user the part
+     * touches, it checks, moves the channel and applies in one step; the other shards then move the
+     * channel.
      */
     private Future<?> localPart(final Message message, final boolean withAuthor, final Set<Long> mentioned, final boolean apply)
     {
-        final long channelId = message.channelId();
-        final long messageId = message.messageId();
         final Map<Integer, List<Long>> mentionedByShard = new TreeMap<>();
         for (final long userId : mentioned)
         {
@@ -316,47 +316,77 @@ public final class HttpApi
         {
             mentionedByShard.computeIfAbsent(authorShard, k -> new ArrayList<>());
         }
+        final int home = shards.homeOfChannel(message.channelId());
+        if (apply && mentionedByShard.size() == 1)
+        {
+            final Map.Entry<Integer, List<Long>> only = mentionedByShard.entrySet().iterator().next();
+            final int shard = only.getKey();
+            final ShardPart part = new ShardPart(only.getValue(), shard == authorShard ? authorId : 0);
+            return shards.get(shard).withUsers(part.users(), s ->
+            {
+                s.messageHere(message.channelId(), message.guildId(), message.messageId(), shard == home, part.author(),
+                    part.mentioned());
+                return null;
+            }).compose(done -> channelMessage(message, home, shard));
+        }
         // First every shard the message touches checks that its part fits; only then is anything applied.
-        final Future<?> checked = messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, false);
+        final Future<?> checked = messageParts(message, authorId, authorShard, mentionedByShard, false);
         if (!apply)
         {
             return checked;
         }
-        return checked.compose(ok ->
+        return checked.compose(ok -> Future.all(channelMessage(message, home, -1),
+            messageParts(message, authorId, authorShard, mentionedByShard, true)));
+    }
+
+    /** Moves the channel's last message up on every shard but {@code except}. */
+    private Future<?> channelMessage(final Message message, final int home, final int except)
+    {
+        final List<Future<?>> moved = new ArrayList<>();
+        for (int i = 0; i < shards.count(); i++)
         {
-            final List<Future<?>> changes = new ArrayList<>();
-            final int home = shards.homeOfChannel(channelId);
-            for (int i = 0; i < shards.count(); i++)
+            final boolean isHome = i == home;
+            if (i != except)
             {
-                final boolean isHome = i == home;
-                changes.add(shards.get(i).run(s ->
+                moved.add(shards.get(i).run(s ->
                 {
-                    s.channelMessage(channelId, message.guildId(), messageId, isHome);
+                    s.channelMessage(message.channelId(), message.guildId(), message.messageId(), isHome);
                     return null;
                 }));
             }
-            changes.add(messageParts(channelId, messageId, authorId, authorShard, mentionedByShard, true));
-            return Future.all(changes);
-        });
+        }
+        return Future.all(moved);
     }
 
     /** The message's part on each shard it touches, with all of that shard's users resident at once. */
-    private Future<?> messageParts(final long channelId, final long messageId, final long authorId, final int authorShard,
+    private Future<?> messageParts(final Message message, final long authorId, final int authorShard,
         final Map<Integer, List<Long>> mentionedByShard, final boolean apply)
     {
         final List<Future<?>> parts = new ArrayList<>();
         mentionedByShard.forEach((shard, users) ->
         {
-            final long[] mentioned = users.stream().mapToLong(Long::longValue).toArray();
-            final long author = shard == authorShard ? authorId : 0;
-            final long[] all = author == 0 ? mentioned : LongStream.concat(LongStream.of(mentioned), LongStream.of(author)).toArray();
-            parts.add(shards.get(shard).withUsers(all, s ->
+            final ShardPart part = new ShardPart(users, shard == authorShard ? authorId : 0);
+            parts.add(shards.get(shard).withUsers(part.users(), s ->
             {
-                s.message(channelId, messageId, author, mentioned, apply);
+                s.message(message.channelId(), message.messageId(), part.author(), part.mentioned(), apply);
                 return null;
             }));
         });
         return Future.all(parts);
+    }
+
+    /** The users of one shard that a message touches: those it mentions, and its author (0 if not of this shard). */
+    private record ShardPart(long[] mentioned, long author)
+    {
+        ShardPart(final List<Long> mentioned, final long author)
+        {
+            this(mentioned.stream().mapToLong(Long::longValue).toArray(), author);
+        }
+
+        long[] users()
+        {
+            return author == 0 ? mentioned : LongStream.concat(LongStream.of(mentioned), LongStream.of(author)).toArray();
+        }
     }
 
     private void ack(final RoutingContext ctx)

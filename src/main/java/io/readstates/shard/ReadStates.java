@@ -125,10 +125,29 @@ public final class ReadStates
     {
         final long[] users = authorId == 0 ? mentioned : append(mentioned, authorId);
         ensureRoom(users, missingRecords(users, channelId));
-        if (!apply)
+        if (apply)
         {
-            return;
+            applyMessage(channelId, messageId, authorId, mentioned);
         }
+    }
+
+    /**
+     * A message whose users on this node are all on this shard: checked, the channel's last message
+     * moved, and applied, in one step of the event loop. Nothing can run between the check and the
+     * change, so a message that fits is applied without a second round.
+     *
+     * @param home whether this shard is the channel's home (which writes the channel to Redis)
+     */
+    public void messageHere(final long channelId, final long guildId, final long messageId, final boolean home,
+        final long authorId, final long[] mentioned)
+    {
+        message(channelId, messageId, authorId, mentioned, false);
+        channelMessage(channelId, guildId, messageId, home);
+        applyMessage(channelId, messageId, authorId, mentioned);
+    }
+
+    private void applyMessage(final long channelId, final long messageId, final long authorId, final long[] mentioned)
+    {
         if (authorId != 0)
         {
             ack(authorId, channelId, messageId);
