@@ -10,6 +10,9 @@ TOKEN=bench-internal-token-0123456789
 JAR=target/readstates.jar
 SERVICE_CPU=${SERVICE_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
+# Redis shares the load tool's core unless told otherwise (an experiment: on two cores, every placement
+# puts it beside something measured).
+REDIS_CPU=${REDIS_CPU:-$LOAD_CPU}
 # The tool keeps its connections for the whole run; a service closing those idle for its default 120 s
 # failed the requests sent just as it closed them (HttpClosedException, a few per run).
 export READSTATES_CONNECTION_IDLE_TIMEOUT_MS=${READSTATES_CONNECTION_IDLE_TIMEOUT_MS:-3600000}
@@ -24,7 +27,7 @@ start_redis() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$OUT/$1"
   REDIS_PIDFILE="$OUT/$1/redis.pid"
-  taskset -c "$LOAD_CPU" redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/$1" \
+  taskset -c "$REDIS_CPU" redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/$1" \
     --daemonize yes --logfile "$OUT/$1/redis.log" --pidfile "$REDIS_PIDFILE"
   REDIS_URL=redis://127.0.0.1:$port
   sleep 1
