@@ -17,6 +17,7 @@ GATEWAY_S=${GATEWAY_S:-30}
 # two event loops sharing one core cost a quarter more CPU for the same messages (46% of the core against 36%).
 SHARDS=${SHARDS:-1}
 GC=${GC:-ZGC}
+SERVICE_HEAP=${SERVICE_HEAP:-"-Xms1g -Xmx1g"}
 # The load tool's heap and collector: a pause of the tool is latency in its figures, and with ParallelGC
 # its young collections (about 20 ms, every 3 s) weigh on the p99 as much as the service's own.
 TOOL_HEAP=${TOOL_HEAP:-"-Xms1g -Xmx1g"}
@@ -32,8 +33,8 @@ PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
 READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
 READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
-READSTATES_MAX_SESSIONS=20000 READSTATES_LOG_LEVEL=WARN \
-  taskset -c "$SERVICE_CPU" "$JAVA" -Xms1g -Xmx1g "${GC_FLAG[$GC]}" "$SERVICE_GC_LOG" -jar "$JAR" > "$OUT/gateway-service.log" 2>&1 &
+READSTATES_MAX_SESSIONS=${MAX_SESSIONS:-20000} READSTATES_LOG_LEVEL=WARN \
+  taskset -c "$SERVICE_CPU" "$JAVA" $SERVICE_HEAP "${GC_FLAG[$GC]}" "$SERVICE_GC_LOG" -jar "$JAR" > "$OUT/gateway-service.log" 2>&1 &
 SERVICE=$!
 PIDS+=("$SERVICE")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
@@ -67,7 +68,7 @@ find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -dele
 {
   echo "# Gateway, taken apart"
   echo
-  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1); service -Xms1g -Xmx1g $GC, $SHARDS shards, on core"
+  echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1); service $SERVICE_HEAP $GC, $SHARDS shards, on core"
   echo "$SERVICE_CPU; load tool ($TOOL_HEAP $TOOL_GC, pre-touched) and Redis on core $LOAD_CPU. $SOCKETS sockets,"
   echo "$GATEWAY_RATE messages/s, each mentioning one connected user; warm-up $WARMUP s, measured $GATEWAY_S s."
   echo

@@ -39,7 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeployManifestsTest
 {
     private static final Path DEPLOY = Path.of("deploy");
-    private static final long JVM_OVERHEAD_BYTES = 256L << 20;
+    private static final long JVM_OVERHEAD_BYTES = 512L << 20;
+    /** Heap per WebSocket session, the most measured (ZGC, 18,900 sessions: see deploy/README.md). */
+    private static final long SESSION_HEAP_BYTES = 28L << 10;
+    /** The heap of a service without sessions: Vert.x, Netty, Hazelcast, the metrics. */
+    private static final long BASE_HEAP_BYTES = 64L << 20;
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final List<String> NODES = List.of("readstates-1", "readstates-2", "readstates-3");
 
@@ -131,6 +135,17 @@ class DeployManifestsTest
         assertTrue(limit >= settings.cacheBytes + heap + JVM_OVERHEAD_BYTES,
             "limit " + limit + " < cache " + settings.cacheBytes + " + heap " + heap + " + JVM " + JVM_OVERHEAD_BYTES);
         assertEquals(limit, request, "memory requested as limited: the cache is reserved up front");
+    }
+
+    @Test
+    void shouldGiveTheHeapRoomForEverySessionTheServiceAccepts() throws IOException
+    {
+        final Container container = serviceContainer();
+        final Settings settings = Settings.load(environment(container));
+        final long heap = heapBytes(environment(container).get("JAVA_OPTS"));
+        final long live = BASE_HEAP_BYTES + settings.maxSessions * SESSION_HEAP_BYTES;
+        // ZGC collects concurrently: with the live set above half the heap it falls behind and stalls.
+        assertTrue(2 * live <= heap, "heap " + heap + " for " + settings.maxSessions + " sessions (" + live + " bytes live)");
     }
 
     @Test
