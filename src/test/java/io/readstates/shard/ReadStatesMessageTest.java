@@ -47,6 +47,8 @@ class ReadStatesMessageTest
             assertEquals(1, readStates.readState(OTHER, 10).mentionCount());
             assertEquals(500, channels.lastMessageId(10));
             assertTrue(channels.dirty().contains(10), "the channel's home writes the channel to Redis");
+            assertTrue(told.containsAll(List.of("read state of 1 on 10", "read state of 2 on 10", "read state of 3 on 10")),
+                told::toString);
         }
     }
 
@@ -59,13 +61,15 @@ class ReadStatesMessageTest
             final long dirtyBefore = store.dirtyRecords();
             told.clear();
 
+            // Channel 11: the author and OTHER have a read state there, MENTIONED would need a new one.
             final Refusal refusal = assertThrows(Refusal.class,
-                () -> readStates.messageHere(20, GUILD, 500, true, AUTHOR, new long[] {MENTIONED}));
+                () -> readStates.messageHere(11, GUILD, 500, true, AUTHOR, new long[] {MENTIONED, OTHER}));
 
             assertSame(Refusal.MEMORY_FULL, refusal);
-            assertFalse(channels.knows(20), "the channel's last message did not move");
-            assertNull(readStates.readState(AUTHOR, 20));
-            assertNull(readStates.readState(MENTIONED, 20));
+            assertFalse(channels.knows(11), "the channel's last message did not move");
+            assertEquals(100, readStates.readState(AUTHOR, 11).lastReadMessageId());
+            assertEquals(0, readStates.readState(OTHER, 11).mentionCount());
+            assertNull(readStates.readState(MENTIONED, 11));
             assertEquals(dirtyBefore, store.dirtyRecords());
             assertEquals(List.of(), told, "nothing was pushed");
         }
@@ -87,9 +91,10 @@ class ReadStatesMessageTest
         return store;
     }
 
+    /** Every user watched, so that any change of theirs would be told. */
     private ReadStates readStates(final OffHeapReadStateStore store)
     {
-        return new ReadStates("test shard", store, channels, new ShardListener()
+        final ReadStates readStates = new ReadStates("test shard", store, channels, new ShardListener()
         {
             @Override
             public void readStateChanged(final long userId, final long channelId, final ReadStateView state,
@@ -104,5 +109,10 @@ class ReadStatesMessageTest
                 told.add("badges of " + userId);
             }
         });
+        for (final long user : new long[] {AUTHOR, MENTIONED, OTHER})
+        {
+            readStates.watch(user);
+        }
+        return readStates;
     }
 }
