@@ -9,10 +9,8 @@ package io.readstates.store.offheap;
  * collision on the way would cost a trip to memory.
  *
  * <p>The table is sized once, for the most slots the store can hold, and never grows: a rehash would
- * be a pause proportional to the whole table on the hot path. Its size need not be a power of two: a
- * hash is mapped to a bucket by multiply-and-shift, so the load factor is what was asked for, not
- * whatever a power of two rounds it to. Removal shifts later entries of the probe chain back instead
- * of leaving tombstones.
+ * be a pause proportional to the whole table on the hot path. Removal shifts later entries of the
+ * probe chain back instead of leaving tombstones (see {@link Probing}).
  *
  * <p>Keys live in the slots, not here; the owner probes with {@link #home}, {@link #candidate} and
  * {@link #next}, comparing keys itself.
@@ -37,6 +35,7 @@ final class OffHeapIndex implements AutoCloseable
     }
 
     private final OffHeapArray buckets;
+    private final Probing probing;
     private final int bucketCount;
 
     OffHeapIndex(final int slots, final double loadFactor)
@@ -45,7 +44,8 @@ final class OffHeapIndex implements AutoCloseable
         {
             throw new IllegalArgumentException("too many slots for one index: " + slots + " > " + MAX_SLOTS);
         }
-        this.bucketCount = (int)Math.max((long)Math.ceil(slots / loadFactor), slots + 1L);
+        this.probing = new Probing(slots, loadFactor);
+        this.bucketCount = probing.buckets();
         this.buckets = new OffHeapArray(bucketCount, Integer.BYTES, true);
     }
 
@@ -57,13 +57,12 @@ final class OffHeapIndex implements AutoCloseable
     /** @return the bucket where a key with this hash is first looked for. */
     int home(final long hash)
     {
-        return (int)(((hash >>> 32) * bucketCount) >>> 32);
+        return probing.home(hash);
     }
 
     int next(final int bucket)
     {
-        final int next = bucket + 1;
-        return next == bucketCount ? 0 : next;
+        return probing.next(bucket);
     }
 
     /**
@@ -166,10 +165,7 @@ final class OffHeapIndex implements AutoCloseable
                 break;
             }
             final int home = home(hashes.hashOf((entry & SLOT_MASK) - 1));
-            final boolean reachableWithoutHole = hole <= probe ?
-                hole < home && home <= probe :
-                hole < home || home <= probe;
-            if (!reachableWithoutHole)
+            if (probing.mustFill(hole, home, probe))
             {
                 buckets.putInt(hole, 0, entry);
                 hole = probe;

@@ -61,7 +61,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             throw new IllegalArgumentException("recordsPerUser must be at least 1, was " + recordsPerUser);
         }
-        final double perRecord = slotBytes(RECORD_BYTES) + slotBytes(USER_BYTES) / recordsPerUser;
+        final double perRecord = indexed(RECORD_BYTES, Integer.BYTES) + indexed(USER_BYTES, UserIndex.BUCKET_BYTES) / recordsPerUser;
         final long recordSlots = (long)(capacityBytes / perRecord);
         if (recordSlots < 1 || recordSlots > OffHeapIndex.MAX_SLOTS)
         {
@@ -80,13 +80,14 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             throw new IllegalArgumentException("capacities must be positive");
         }
-        this.records = new RecordTable(recordCapacity, LOAD_FACTOR);
         this.users = new UserTable(userCapacity, LOAD_FACTOR);
+        this.records = new RecordTable(recordCapacity, LOAD_FACTOR, users::userId);
     }
 
-    private static double slotBytes(final int bytes)
+    /** @return the bytes of a slot and of its share of the index buckets. */
+    private static double indexed(final int slotBytes, final int bucketBytes)
     {
-        return bytes + Integer.BYTES / LOAD_FACTOR;
+        return slotBytes + bucketBytes / LOAD_FACTOR;
     }
 
     /** @return the native memory this store holds, indexes included. */
@@ -108,18 +109,14 @@ public final class OffHeapReadStateStore implements ReadStateStore
     @Override
     public boolean get(final long userId, final long channelId, final ReadState into)
     {
-        final int record = records.find(userId, channelId);
-        if (record == NIL)
+        final int user = users.find(userId);
+        if (user == NIL)
         {
-            final int user = users.find(userId);
-            if (user != NIL)
-            {
-                users.touch(user);
-            }
             return false;
         }
-        users.touch(records.userSlot(record));
-        if (records.isDeleted(record))
+        users.touch(user);
+        final int record = records.find(user, userId, channelId);
+        if (record == NIL || records.isDeleted(record))
         {
             return false;
         }
@@ -178,13 +175,13 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private Outcome change(final long userId, final long channelId, final int op, final long messageId, final int count)
     {
         final RecordTable records = this.records;
-        int record = records.find(userId, channelId);
-        final int user = record != NIL ? records.userSlot(record) : users.find(userId);
+        final int user = users.find(userId);
         if (user == NIL)
         {
             return Outcome.NOT_RESIDENT;
         }
         users.touch(user);
+        int record = records.find(user, userId, channelId);
         final boolean live = record != NIL && !records.isDeleted(record);
         final long lastRead = live ? records.lastRead(record) : 0;
         final int mentions = live ? records.mentions(record) : 0;
@@ -238,7 +235,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
             return Outcome.NOT_RESIDENT;
         }
         users.touch(user);
-        final int record = records.find(userId, channelId);
+        final int record = records.find(user, userId, channelId);
         if (record == NIL || records.isDeleted(record))
         {
             return Outcome.UNCHANGED;
@@ -296,7 +293,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
         for (int i = 0, size = states.size(); i < size; i++)
         {
             final long channelId = states.channelId(i);
-            int record = records.find(userId, channelId);
+            int record = records.find(user, userId, channelId);
             if (record == NIL)
             {
                 record = addRecord(user, channelId);
@@ -425,7 +422,8 @@ public final class OffHeapReadStateStore implements ReadStateStore
     @Override
     public boolean markClean(final long userId, final long channelId, final long version)
     {
-        final int record = records.find(userId, channelId);
+        final int user = users.find(userId);
+        final int record = user == NIL ? NIL : records.find(user, userId, channelId);
         if (record == NIL)
         {
             return false;
@@ -435,7 +433,6 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return false;
         }
-        final int user = records.userSlot(record);
         records.setFlags(record, flags & ~RecordTable.DIRTY);
         dirtyRecords--;
         if ((flags & RecordTable.DELETED) != 0)
@@ -564,12 +561,12 @@ public final class OffHeapReadStateStore implements ReadStateStore
                 int dirtyOfUser = 0;
                 for (int r = users.head(u); r != NIL; r = records.next(r))
                 {
-                    if (records.userSlot(r) != u || records.userId(r) != userId)
+                    if (records.userSlot(r) != u)
                     {
                         throw new IllegalStateException("record " + r + " is on the list of user slot " + u +
                             " but names slot " + records.userSlot(r));
                     }
-                    if (records.find(userId, records.channelId(r)) != r)
+                    if (records.find(u, userId, records.channelId(r)) != r)
                     {
                         throw new IllegalStateException("record " + r + " is not found through the index");
                     }

@@ -7,44 +7,59 @@ import static io.readstates.store.offheap.OffHeapArray.NIL;
  * Free slots are chained through the {@code next} field.
  *
  * <pre>
- *   0          8            16          24         32         36        40        44        48
- *   +----------+------------+-----------+----------+----------+---------+---------+---------+
- *   | user id  | channel id | last read | version  | mentions | user    | next    | flags   |
- *   +----------+------------+-----------+----------+----------+---------+---------+---------+
- *    long       long         long        long       int        int       int       int
+ *   0            8           16         24         28         32        36
+ *   +------------+-----------+----------+----------+----------+---------+
+ *   | channel id | last read | version  | mentions | owner    | next    |
+ *   +------------+-----------+----------+----------+----------+---------+
+ *    long         long        long       int        int        int
  * </pre>
  *
- * {@code user} is the slot of the record's user in the {@link UserTable}, so an operation on a record
- * reaches its user without a second lookup; {@code next} is the next record of the same user (or of
- * the free list).
+ * {@code owner} holds the slot of the record's user in the {@link UserTable} (its low
+ * {@value #USER_SLOT_BITS} bits) and the flags (the bits above); {@code next} is the next record of
+ * the same user (or of the free list).
+ *
+ * <p>A record does not hold its user's id: the user slot names the user in 4 bytes instead of 8, and
+ * a lookup that has found the user compares slots. That is what brings a record to 36 bytes. The id is
+ * read from the user's slot where it is needed, to hash a record that the index moves. Records are not
+ * aligned to 8 bytes; the hardware this runs on reads unaligned longs at the same cost.
  */
 final class RecordTable implements AutoCloseable
 {
-    static final int USER_ID_OFFSET = 0;
-    static final int CHANNEL_ID_OFFSET = USER_ID_OFFSET + Long.BYTES;
+    static final int CHANNEL_ID_OFFSET = 0;
     static final int LAST_READ_OFFSET = CHANNEL_ID_OFFSET + Long.BYTES;
     static final int VERSION_OFFSET = LAST_READ_OFFSET + Long.BYTES;
     static final int MENTIONS_OFFSET = VERSION_OFFSET + Long.BYTES;
-    static final int USER_SLOT_OFFSET = MENTIONS_OFFSET + Integer.BYTES;
-    static final int NEXT_OFFSET = USER_SLOT_OFFSET + Integer.BYTES;
-    static final int FLAGS_OFFSET = NEXT_OFFSET + Integer.BYTES;
+    static final int OWNER_OFFSET = MENTIONS_OFFSET + Integer.BYTES;
+    static final int NEXT_OFFSET = OWNER_OFFSET + Integer.BYTES;
     /** Bytes per record slot. */
-    static final int LENGTH = FLAGS_OFFSET + Integer.BYTES;
+    static final int LENGTH = NEXT_OFFSET + Integer.BYTES;
 
     /** Flag: changed since Redis last confirmed it. */
     static final int DIRTY = 1;
     /** Flag: a deletion kept until Redis confirms it. */
     static final int DELETED = 2;
 
+    /** Bits of {@code owner} that hold the user slot: as many as an index can address. */
+    static final int USER_SLOT_BITS = OffHeapIndex.SLOT_BITS;
+    private static final int USER_SLOT_MASK = (1 << USER_SLOT_BITS) - 1;
+
+    /** Gives the id of the user in a user slot. */
+    interface UserIds
+    {
+        long userId(int userSlot);
+    }
+
     private final OffHeapArray slots;
     private final OffHeapIndex index;
     private final OffHeapIndex.SlotHash hashOfSlot = this::hashOf;
+    private final UserIds userIds;
     private int highWater;
     private int free = NIL;
     private int used;
 
-    RecordTable(final int capacity, final double loadFactor)
+    RecordTable(final int capacity, final double loadFactor, final UserIds userIds)
     {
+        this.userIds = userIds;
         this.slots = new OffHeapArray(capacity, LENGTH, false);
         this.index = new OffHeapIndex(capacity, loadFactor);
     }
@@ -65,8 +80,8 @@ final class RecordTable implements AutoCloseable
         return used;
     }
 
-    /** @return the record of (user, channel), deleted or not, or {@code NIL}. */
-    int find(final long userId, final long channelId)
+    /** @return the record of (user, channel), deleted or not, or {@code NIL}; {@code userSlot} is where the user is. */
+    int find(final int userSlot, final long userId, final long channelId)
     {
         final OffHeapIndex index = this.index;
         final OffHeapArray slots = this.slots;
@@ -78,8 +93,7 @@ final class RecordTable implements AutoCloseable
             {
                 return NIL;
             }
-            if (r != OffHeapIndex.OTHER && slots.getLong(r, CHANNEL_ID_OFFSET) == channelId &&
-                slots.getLong(r, USER_ID_OFFSET) == userId)
+            if (r != OffHeapIndex.OTHER && slots.getLong(r, CHANNEL_ID_OFFSET) == channelId && userSlot(r) == userSlot)
             {
                 return r;
             }
@@ -103,12 +117,10 @@ final class RecordTable implements AutoCloseable
         {
             record = highWater++;
         }
-        slots.putLong(record, USER_ID_OFFSET, userId);
         slots.putLong(record, CHANNEL_ID_OFFSET, channelId);
         set(record, 0, 0, 0);
-        slots.putInt(record, USER_SLOT_OFFSET, userSlot);
+        slots.putInt(record, OWNER_OFFSET, userSlot);
         slots.putInt(record, NEXT_OFFSET, nextOfUser);
-        slots.putInt(record, FLAGS_OFFSET, 0);
         index.insert(Hashing.mixPair(userId, channelId), record);
         used++;
         return record;
@@ -128,11 +140,6 @@ final class RecordTable implements AutoCloseable
         slots.putLong(record, LAST_READ_OFFSET, lastRead);
         slots.putInt(record, MENTIONS_OFFSET, mentions);
         slots.putLong(record, VERSION_OFFSET, version);
-    }
-
-    long userId(final int record)
-    {
-        return slots.getLong(record, USER_ID_OFFSET);
     }
 
     long channelId(final int record)
@@ -157,7 +164,7 @@ final class RecordTable implements AutoCloseable
 
     int userSlot(final int record)
     {
-        return slots.getInt(record, USER_SLOT_OFFSET);
+        return slots.getInt(record, OWNER_OFFSET) & USER_SLOT_MASK;
     }
 
     int next(final int record)
@@ -172,12 +179,12 @@ final class RecordTable implements AutoCloseable
 
     int flags(final int record)
     {
-        return slots.getInt(record, FLAGS_OFFSET);
+        return slots.getInt(record, OWNER_OFFSET) >>> USER_SLOT_BITS;
     }
 
     void setFlags(final int record, final int flags)
     {
-        slots.putInt(record, FLAGS_OFFSET, flags);
+        slots.putInt(record, OWNER_OFFSET, (flags << USER_SLOT_BITS) | userSlot(record));
     }
 
     boolean isDeleted(final int record)
@@ -187,7 +194,7 @@ final class RecordTable implements AutoCloseable
 
     private long hashOf(final int record)
     {
-        return Hashing.mixPair(userId(record), channelId(record));
+        return Hashing.mixPair(userIds.userId(userSlot(record)), channelId(record));
     }
 
     /**

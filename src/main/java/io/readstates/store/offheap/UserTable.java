@@ -42,8 +42,7 @@ final class UserTable implements AutoCloseable
     private static final int DIRTY = 2;
 
     private final OffHeapArray slots;
-    private final OffHeapIndex index;
-    private final OffHeapIndex.SlotHash hashOfSlot = u -> Hashing.mix(userId(u));
+    private final UserIndex index;
     private final int[] recentUses = new int[RECENT_USES];
     private int recentCount;
     /** Head and tail of the clean list, then of the dirty list. */
@@ -57,7 +56,7 @@ final class UserTable implements AutoCloseable
     UserTable(final int capacity, final double loadFactor)
     {
         this.slots = new OffHeapArray(capacity, LENGTH, false);
-        this.index = new OffHeapIndex(capacity, loadFactor);
+        this.index = new UserIndex(capacity, loadFactor);
     }
 
     long bytes()
@@ -90,20 +89,7 @@ final class UserTable implements AutoCloseable
     /** @return the user's slot, or {@code NIL} if it is not resident. */
     int find(final long userId)
     {
-        final OffHeapIndex index = this.index;
-        final long hash = Hashing.mix(userId);
-        for (int b = index.home(hash); ; b = index.next(b))
-        {
-            final int u = index.candidate(b, hash);
-            if (u == OffHeapIndex.END)
-            {
-                return NIL;
-            }
-            if (u != OffHeapIndex.OTHER && userId(u) == userId)
-            {
-                return u;
-            }
-        }
+        return index.find(userId);
     }
 
     /** Makes a user resident with no records, as the most recently used clean user. */
@@ -124,7 +110,7 @@ final class UserTable implements AutoCloseable
         slots.putInt(user, HEAD_OFFSET, NIL);
         slots.putInt(user, RECORDS_OFFSET, 0);
         slots.putInt(user, DIRTY_OFFSET, 0);
-        index.insert(Hashing.mix(userId), user);
+        index.insert(userId, user);
         resident++;
         pushClean(user);
         return user;
@@ -137,7 +123,7 @@ final class UserTable implements AutoCloseable
         unlink(CLEAN, user);
         cleanUsers--;
         cleanRecords -= records(user);
-        index.remove(Hashing.mix(userId(user)), user, hashOfSlot);
+        index.remove(userId(user));
         slots.putInt(user, NEXT_OFFSET, free);
         free = user;
         resident--;
@@ -374,7 +360,7 @@ final class UserTable implements AutoCloseable
             throw new IllegalStateException(freeSlots + " free and " + resident + " resident users, but " + highWater +
                 " slots were ever taken");
         }
-        index.checkInvariants(hashOfSlot, resident);
+        index.checkInvariants(resident);
     }
 
     private int checkList(final int list, final boolean clean)
