@@ -75,6 +75,12 @@ final class OffHeapArray implements AutoCloseable
         return length;
     }
 
+    /** @return the native address of an element, for copying it whole. */
+    long address(final int index)
+    {
+        return address(index, 0, elementBytes);
+    }
+
     /** @return the native address of a field of an element. */
     private long address(final int index, final int field, final int size)
     {

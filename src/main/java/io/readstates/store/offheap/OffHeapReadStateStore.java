@@ -32,7 +32,9 @@ public final class OffHeapReadStateStore implements ReadStateStore
     /** Bytes per user slot. */
     public static final int USER_BYTES = UserTable.LENGTH;
 
-    private static final double LOAD_FACTOR = 0.75;
+    /** Records are probed in place: a fuller table costs a longer scan of adjacent lines, not more lines fetched at random. */
+    private static final double RECORD_LOAD_FACTOR = 0.85;
+    private static final double USER_LOAD_FACTOR = 0.75;
 
     private static final int ACK = 0;
     private static final int MANUAL_ACK = 1;
@@ -61,13 +63,14 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             throw new IllegalArgumentException("recordsPerUser must be at least 1, was " + recordsPerUser);
         }
-        final double perRecord = indexed(RECORD_BYTES, Integer.BYTES) + indexed(USER_BYTES, UserIndex.BUCKET_BYTES) / recordsPerUser;
+        final double perRecord = RECORD_BYTES / RECORD_LOAD_FACTOR +
+            (USER_BYTES + UserIndex.BUCKET_BYTES / USER_LOAD_FACTOR) / recordsPerUser;
         final long recordSlots = (long)(capacityBytes / perRecord);
-        if (recordSlots < 1 || recordSlots > OffHeapIndex.MAX_SLOTS)
+        if (recordSlots < 1 || recordSlots > RecordTable.MAX_SLOTS)
         {
             throw new IllegalArgumentException(
                 "capacity of " + capacityBytes + " bytes is out of range: one read state takes about " +
-                Math.round(perRecord) + " bytes, and at most " + OffHeapIndex.MAX_SLOTS + " fit in one store");
+                Math.round(perRecord) + " bytes, and at most " + RecordTable.MAX_SLOTS + " fit in one store");
         }
         final int userSlots = (int)Math.max(1, recordSlots / recordsPerUser);
         return new OffHeapReadStateStore((int)recordSlots, userSlots);
@@ -80,14 +83,12 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             throw new IllegalArgumentException("capacities must be positive");
         }
-        this.users = new UserTable(userCapacity, LOAD_FACTOR);
-        this.records = new RecordTable(recordCapacity, LOAD_FACTOR, users::userId);
-    }
-
-    /** @return the bytes of a slot and of its share of the index buckets. */
-    private static double indexed(final int slotBytes, final int bucketBytes)
-    {
-        return slotBytes + bucketBytes / LOAD_FACTOR;
+        if (userCapacity > RecordTable.MAX_SLOTS)
+        {
+            throw new IllegalArgumentException("too many users for one store: " + userCapacity + " > " + RecordTable.MAX_SLOTS);
+        }
+        this.users = new UserTable(userCapacity, USER_LOAD_FACTOR);
+        this.records = new RecordTable(recordCapacity, RECORD_LOAD_FACTOR, users);
     }
 
     /** @return the native memory this store holds, indexes included. */
@@ -381,12 +382,11 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private void removeCleanUser(final int user)
     {
-        int r = users.head(user);
-        while (r != NIL)
+        // Removing a record may move the user's others (see RecordTable), so the list is read afresh each time.
+        for (int r = users.head(user); r != NIL; r = users.head(user))
         {
-            final int next = records.next(r);
+            users.setHead(user, records.next(r));
             records.remove(r);
-            r = next;
         }
         readStates -= users.records(user);
         users.removeClean(user);

@@ -1,10 +1,13 @@
 package io.readstates.store.offheap;
 
+import org.agrona.UnsafeApi;
+
 import static io.readstates.store.offheap.OffHeapArray.NIL;
 
 /**
- * The record slots of a store, one read state each, and the index from (user id, channel id) to a slot.
- * Free slots are chained through the {@code next} field.
+ * The records of a store, one read state each, held in the slots of an open-addressing hash table on
+ * (user id, channel id): a lookup lands on the record itself, with linear probing and backward-shift
+ * deletion (see {@link Probing}).
  *
  * <pre>
  *   0            8           16         24         28         32        36
@@ -14,14 +17,18 @@ import static io.readstates.store.offheap.OffHeapArray.NIL;
  *    long         long        long       int        int        int
  * </pre>
  *
- * {@code owner} holds the slot of the record's user in the {@link UserTable} (its low
- * {@value #USER_SLOT_BITS} bits) and the flags (the bits above); {@code next} is the next record of
- * the same user (or of the free list).
+ * {@code owner} holds the slot of the record's user in the {@link UserTable}, plus one, in its low
+ * {@value #USER_SLOT_BITS} bits (0: the slot is empty) and the flags above them; {@code next} is the
+ * next record of the same user, whose first record is the user's {@code head}.
  *
- * <p>A record does not hold its user's id: the user slot names the user in 4 bytes instead of 8, and
- * a lookup that has found the user compares slots. That is what brings a record to 36 bytes. The id is
- * read from the user's slot where it is needed, to hash a record that the index moves. Records are not
- * aligned to 8 bytes; the hardware this runs on reads unaligned longs at the same cost.
+ * <p>A record does not hold its user's id: the user slot names the user in 4 bytes instead of 8, and a
+ * lookup, which has found the user in the user index, compares slots. That is what brings a record to
+ * 36 bytes, and the table to 48 bytes per read state at a load factor of 0.85 with the users' share.
+ * Records are not aligned to 8 bytes; the hardware this runs on reads unaligned longs at the same cost.
+ *
+ * <p><b>Records move.</b> Deleting one shifts later records of its probe run back into the hole, so a
+ * record's slot number is only good until the next {@link #remove}; a moved record's user list is
+ * relinked here. Callers hold slot numbers across nothing that removes.
  */
 final class RecordTable implements AutoCloseable
 {
@@ -39,40 +46,43 @@ final class RecordTable implements AutoCloseable
     /** Flag: a deletion kept until Redis confirms it. */
     static final int DELETED = 2;
 
-    /** Bits of {@code owner} that hold the user slot: as many as an index can address. */
-    static final int USER_SLOT_BITS = OffHeapIndex.SLOT_BITS;
+    /** Bits of {@code owner} that hold the user slot plus one. */
+    static final int USER_SLOT_BITS = 27;
+    /** The most user slots, and records, one store can hold. */
+    static final int MAX_SLOTS = (1 << USER_SLOT_BITS) - 2;
     private static final int USER_SLOT_MASK = (1 << USER_SLOT_BITS) - 1;
 
-    /** Gives the id of the user in a user slot. */
-    interface UserIds
-    {
-        long userId(int userSlot);
-    }
-
     private final OffHeapArray slots;
-    private final OffHeapIndex index;
-    private final OffHeapIndex.SlotHash hashOfSlot = this::hashOf;
-    private final UserIds userIds;
-    private int highWater;
-    private int free = NIL;
+    private final Probing probing;
+    private final int capacity;
+    private final UserTable users;
     private int used;
 
-    RecordTable(final int capacity, final double loadFactor, final UserIds userIds)
+    /**
+     * @param capacity the most records held at once; the table has room for them at {@code loadFactor}
+     * @param users the users the records belong to, whose lists a moved record is relinked in
+     */
+    RecordTable(final int capacity, final double loadFactor, final UserTable users)
     {
-        this.userIds = userIds;
-        this.slots = new OffHeapArray(capacity, LENGTH, false);
-        this.index = new OffHeapIndex(capacity, loadFactor);
+        if (capacity > MAX_SLOTS)
+        {
+            throw new IllegalArgumentException("too many records for one store: " + capacity + " > " + MAX_SLOTS);
+        }
+        this.capacity = capacity;
+        this.users = users;
+        this.probing = new Probing(capacity, loadFactor);
+        this.slots = new OffHeapArray(probing.buckets(), LENGTH, true);
     }
 
-    /** @return the native bytes of the slots and their index. */
+    /** @return the native bytes of the table, room to probe included. */
     long bytes()
     {
-        return slots.bytes() + index.bytes();
+        return slots.bytes();
     }
 
     int capacity()
     {
-        return slots.length();
+        return capacity;
     }
 
     int used()
@@ -83,17 +93,16 @@ final class RecordTable implements AutoCloseable
     /** @return the record of (user, channel), deleted or not, or {@code NIL}; {@code userSlot} is where the user is. */
     int find(final int userSlot, final long userId, final long channelId)
     {
-        final OffHeapIndex index = this.index;
         final OffHeapArray slots = this.slots;
-        final long hash = Hashing.mixPair(userId, channelId);
-        for (int b = index.home(hash); ; b = index.next(b))
+        final int owner = userSlot + 1;
+        for (int r = probing.home(Hashing.mixPair(userId, channelId)); ; r = probing.next(r))
         {
-            final int r = index.candidate(b, hash);
-            if (r == OffHeapIndex.END)
+            final int found = slots.getInt(r, OWNER_OFFSET) & USER_SLOT_MASK;
+            if (found == 0)
             {
                 return NIL;
             }
-            if (r != OffHeapIndex.OTHER && slots.getLong(r, CHANNEL_ID_OFFSET) == channelId && userSlot(r) == userSlot)
+            if (found == owner && slots.getLong(r, CHANNEL_ID_OFFSET) == channelId)
             {
                 return r;
             }
@@ -101,38 +110,61 @@ final class RecordTable implements AutoCloseable
     }
 
     /**
-     * Takes a free slot for a new, empty, clean record at the head of its user's list.
+     * Takes the first empty slot of the key's run for a new, empty, clean record at the head of its
+     * user's list. The caller makes sure that fewer than {@link #capacity} records are held.
      *
      * @param nextOfUser the user's current first record
      */
     int add(final int userSlot, final long userId, final long channelId, final int nextOfUser)
     {
-        final int record;
-        if (free != NIL)
+        int record = probing.home(Hashing.mixPair(userId, channelId));
+        while (!isEmpty(record))
         {
-            record = free;
-            free = slots.getInt(record, NEXT_OFFSET);
-        }
-        else
-        {
-            record = highWater++;
+            record = probing.next(record);
         }
         slots.putLong(record, CHANNEL_ID_OFFSET, channelId);
         set(record, 0, 0, 0);
-        slots.putInt(record, OWNER_OFFSET, userSlot);
+        slots.putInt(record, OWNER_OFFSET, userSlot + 1);
         slots.putInt(record, NEXT_OFFSET, nextOfUser);
-        index.insert(Hashing.mixPair(userId, channelId), record);
         used++;
         return record;
     }
 
-    /** Forgets a record: out of the index, onto the free list. */
+    /**
+     * Forgets a record that is no longer on its user's list, and moves back the records after it that
+     * would otherwise no longer be found, relinking each in its user's list.
+     */
     void remove(final int record)
     {
-        index.remove(hashOf(record), record, hashOfSlot);
-        slots.putInt(record, NEXT_OFFSET, free);
-        free = record;
+        int hole = record;
+        for (int probe = probing.next(hole); !isEmpty(probe); probe = probing.next(probe))
+        {
+            if (probing.mustFill(hole, probing.home(hashOf(probe)), probe))
+            {
+                UnsafeApi.copyMemory(slots.address(probe), slots.address(hole), LENGTH);
+                relink(probe, hole);
+                hole = probe;
+            }
+        }
+        slots.putInt(hole, OWNER_OFFSET, 0);
         used--;
+    }
+
+    /** Points whatever led to the record at {@code from} (its user's head, or the record before it) at {@code to}. */
+    private void relink(final int from, final int to)
+    {
+        final int user = userSlot(to);
+        int r = users.head(user);
+        if (r == from)
+        {
+            users.setHead(user, to);
+            return;
+        }
+        while (next(r) != from)
+        {
+            r = next(r);
+        }
+        setNext(r, to);
     }
 
     void set(final int record, final long lastRead, final int mentions, final long version)
@@ -164,7 +196,7 @@ final class RecordTable implements AutoCloseable
 
     int userSlot(final int record)
     {
-        return slots.getInt(record, OWNER_OFFSET) & USER_SLOT_MASK;
+        return (slots.getInt(record, OWNER_OFFSET) & USER_SLOT_MASK) - 1;
     }
 
     int next(final int record)
@@ -184,7 +216,8 @@ final class RecordTable implements AutoCloseable
 
     void setFlags(final int record, final int flags)
     {
-        slots.putInt(record, OWNER_OFFSET, (flags << USER_SLOT_BITS) | userSlot(record));
+        final int owner = slots.getInt(record, OWNER_OFFSET) & USER_SLOT_MASK;
+        slots.putInt(record, OWNER_OFFSET, (flags << USER_SLOT_BITS) | owner);
     }
 
     boolean isDeleted(final int record)
@@ -192,38 +225,46 @@ final class RecordTable implements AutoCloseable
         return (flags(record) & DELETED) != 0;
     }
 
+    private boolean isEmpty(final int slot)
+    {
+        return (slots.getInt(slot, OWNER_OFFSET) & USER_SLOT_MASK) == 0;
+    }
+
     private long hashOf(final int record)
     {
-        return Hashing.mixPair(userIds.userId(userSlot(record)), channelId(record));
+        return Hashing.mixPair(users.userId(userSlot(record)), channelId(record));
     }
 
     /**
-     * Checks the free list and the index against the count of used slots.
+     * Checks that the table holds as many records as counted, each found from its home slot.
      *
      * @throws IllegalStateException naming what disagrees.
      */
     void checkInvariants()
     {
-        int freeSlots = 0;
-        for (int r = free; r != NIL; r = next(r))
+        int held = 0;
+        for (int r = 0; r < probing.buckets(); r++)
         {
-            if (++freeSlots > highWater)
+            if (isEmpty(r))
             {
-                throw new IllegalStateException("the free record list loops");
+                continue;
+            }
+            held++;
+            final int user = userSlot(r);
+            if (find(user, users.userId(user), channelId(r)) != r)
+            {
+                throw new IllegalStateException("record " + r + " is not found from its home slot, or is held twice");
             }
         }
-        if (freeSlots + used != highWater)
+        if (held != used)
         {
-            throw new IllegalStateException(freeSlots + " free and " + used + " used records, but " + highWater +
-                " were ever taken");
+            throw new IllegalStateException("the table holds " + held + " records, the counter says " + used);
         }
-        index.checkInvariants(hashOfSlot, used);
     }
 
     @Override
     public void close()
     {
         slots.close();
-        index.close();
     }
 }

@@ -8,10 +8,10 @@ import static io.readstates.store.offheap.OffHeapArray.NIL;
  * the order they became dirty). Free slots are chained through the {@code next} field.
  *
  * <pre>
- *   0          8          12         16         20         24         28      32
- *   +----------+----------+----------+----------+----------+----------+-------+
- *   | user id  | head     | records  | prev     | next     | dirty    | (pad) |
- *   +----------+----------+----------+----------+----------+----------+-------+
+ *   0          8          12         16         20         24         28
+ *   +----------+----------+----------+----------+----------+----------+
+ *   | user id  | head     | records  | prev     | next     | dirty    |
+ *   +----------+----------+----------+----------+----------+----------+
  *    long       int        int        int        int        int
  * </pre>
  *
@@ -32,8 +32,8 @@ final class UserTable implements AutoCloseable
     static final int PREV_OFFSET = RECORDS_OFFSET + Integer.BYTES;
     static final int NEXT_OFFSET = PREV_OFFSET + Integer.BYTES;
     static final int DIRTY_OFFSET = NEXT_OFFSET + Integer.BYTES;
-    /** Bytes per user slot, rounded up to a multiple of 8 so that the longs stay aligned. */
-    static final int LENGTH = (DIRTY_OFFSET + Integer.BYTES + Long.BYTES - 1) & -Long.BYTES;
+    /** Bytes per user slot; like records, not aligned to 8. */
+    static final int LENGTH = DIRTY_OFFSET + Integer.BYTES;
 
     /** Uses noted before they are applied to the LRU list. */
     private static final int RECENT_USES = 256;
