@@ -5,17 +5,17 @@ import org.agrona.UnsafeApi;
 /**
  * A fixed number of fixed-size elements in native memory, addressed by an int index and a field offset.
  *
- * <p>The memory is allocated in segments of at most 1 GiB, a power-of-two number of elements each, so
- * that no single allocation approaches the 2 GiB that one Agrona buffer can address, and an element
- * never straddles two segments. Fields are read and written through Agrona's {@link UnsafeApi} at
- * computed addresses: a buffer's bounds check and field loads on every access cost more than the
- * lookups themselves on the store's hot path. Bounds checks are therefore switched by the system
- * property {@value #BOUNDS_CHECKS_PROPERTY}, as Agrona switches its own: off by default, on in the
- * tests, where an index out of range throws instead of writing over someone else's memory.
+ * <p>The memory is one allocation, so that an element's address is one multiply and one add from the
+ * base: the store's lookups are a handful of instructions each, and a segment table in front of them
+ * cost a dependent load and a bounds check on every access. Fields are read and written through
+ * Agrona's {@link UnsafeApi} at computed addresses. Bounds checks are therefore switched by the
+ * system property {@value #BOUNDS_CHECKS_PROPERTY}, as Agrona switches its own: off by default, on in
+ * the tests, where an index out of range throws instead of writing over someone else's memory.
  *
  * <p>The memory comes from {@code Unsafe.allocateMemory}, not {@code ByteBuffer.allocateDirect}: it is
- * not counted against {@code -XX:MaxDirectMemorySize} (which defaults to the heap size), and pages the
- * store has not written yet are not committed by the operating system.
+ * not counted against {@code -XX:MaxDirectMemorySize} (which defaults to the heap size), no Java
+ * buffer's 2 GiB limit applies, and pages the store has not written yet are not committed by the
+ * operating system.
  */
 final class OffHeapArray implements AutoCloseable
 {
@@ -23,13 +23,10 @@ final class OffHeapArray implements AutoCloseable
     static final int NIL = -1;
     static final String BOUNDS_CHECKS_PROPERTY = "readstates.offheap.boundsChecks";
     private static final boolean BOUNDS_CHECKS = Boolean.getBoolean(BOUNDS_CHECKS_PROPERTY);
-    private static final long MAX_SEGMENT_BYTES = 1L << 30;
 
-    private final long[] bases;
+    private final long base;
     private final int length;
     private final int elementBytes;
-    private final int shift;
-    private final int mask;
     private final long bytes;
     private boolean closed;
 
@@ -42,27 +39,14 @@ final class OffHeapArray implements AutoCloseable
         {
             throw new IllegalArgumentException("length and elementBytes must be positive");
         }
-        final long perSegment = Long.highestOneBit(MAX_SEGMENT_BYTES / elementBytes);
-        this.shift = Long.numberOfTrailingZeros(perSegment);
-        this.mask = (int)perSegment - 1;
         this.length = length;
         this.elementBytes = elementBytes;
-
-        final int segmentCount = (int)((length + perSegment - 1) / perSegment);
-        this.bases = new long[segmentCount];
-        long total = 0;
-        for (int s = 0; s < segmentCount; s++)
+        this.bytes = (long)length * elementBytes;
+        this.base = UnsafeApi.allocateMemory(bytes);
+        if (zeroed)
         {
-            final long segmentBytes = Math.min(perSegment, length - s * perSegment) * elementBytes;
-            final long base = UnsafeApi.allocateMemory(segmentBytes);
-            if (zeroed)
-            {
-                UnsafeApi.setMemory(base, segmentBytes, (byte)0);
-            }
-            bases[s] = base;
-            total += segmentBytes;
+            UnsafeApi.setMemory(base, bytes, (byte)0);
         }
-        this.bytes = total;
     }
 
     long bytes()
@@ -88,7 +72,7 @@ final class OffHeapArray implements AutoCloseable
         {
             checkBounds(index, field, size);
         }
-        return bases[index >>> shift] + (long)(index & mask) * elementBytes + field;
+        return base + (long)index * elementBytes + field;
     }
 
     private void checkBounds(final int index, final int field, final int size)
@@ -130,10 +114,7 @@ final class OffHeapArray implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            for (final long base : bases)
-            {
-                UnsafeApi.freeMemory(base);
-            }
+            UnsafeApi.freeMemory(base);
         }
     }
 }
