@@ -25,20 +25,10 @@ public final class MemoryFootprint
     public static void main(final String[] args)
     {
         final int records = BenchData.readStates(BenchData.USERS);
-        final int users = records / ReadStateStore.DEFAULT_RECORDS_PER_USER;
-
-        final long heapBefore = usedHeapAfterGc();
-        try (OffHeapReadStateStore store = new OffHeapReadStateStore(records, users))
+        // Planned for the users it holds, then for the default, which plans twice the user slots they need.
+        for (final int perUser : new int[] {BenchData.CHANNELS_PER_USER, ReadStateStore.DEFAULT_RECORDS_PER_USER})
         {
-            final long heapEmpty = usedHeapAfterGc();
-            final long began = System.nanoTime();
-            BenchData.fill(store, BenchData.USERS);
-            final long fillMs = (System.nanoTime() - began) / 1_000_000;
-            final long heapFull = usedHeapAfterGc();
-            System.out.printf("off-heap: %,d read states, %,d native bytes, %.1f B per read state; " +
-                    "heap %+,d B for the empty store, %+,d B while filling it; filled in %,d ms%n",
-                store.readStates(), store.memoryBytes(), (double)store.memoryBytes() / store.readStates(),
-                heapEmpty - heapBefore, heapFull - heapEmpty, fillMs);
+            offHeap(records, perUser);
         }
         if (!Boolean.parseBoolean(System.getProperty("bench.onheap", "true")))
         {
@@ -46,12 +36,29 @@ public final class MemoryFootprint
         }
 
         final long onHeapBefore = usedHeapAfterGc();
-        try (OnHeapReadStateStore store = new OnHeapReadStateStore(records, users))
+        try (OnHeapReadStateStore store = new OnHeapReadStateStore(records, records / BenchData.CHANNELS_PER_USER))
         {
             BenchData.fill(store, BenchData.USERS);
             final long onHeapAfter = usedHeapAfterGc();
             System.out.printf("on-heap:  %,d read states, %,d heap bytes retained, %.1f B per read state%n",
                 store.readStates(), onHeapAfter - onHeapBefore, (double)(onHeapAfter - onHeapBefore) / store.readStates());
+        }
+    }
+
+    private static void offHeap(final int records, final int perUser)
+    {
+        final long heapBefore = usedHeapAfterGc();
+        try (OffHeapReadStateStore store = new OffHeapReadStateStore(records, records / perUser))
+        {
+            final long heapEmpty = usedHeapAfterGc();
+            final long began = System.nanoTime();
+            BenchData.fill(store, BenchData.USERS);
+            final long fillMs = (System.nanoTime() - began) / 1_000_000;
+            final long heapFull = usedHeapAfterGc();
+            System.out.printf("off-heap, planned for %d read states per user: %,d read states, %,d native bytes, " +
+                    "%.1f B per read state; heap %+,d B for the empty store, %+,d B while filling it; filled in %,d ms%n",
+                perUser, store.readStates(), store.memoryBytes(), (double)store.memoryBytes() / store.readStates(),
+                heapEmpty - heapBefore, heapFull - heapEmpty, fillMs);
         }
     }
 

@@ -59,11 +59,11 @@ public class StoreBenchmark
         switch (store)
         {
             case "offheap":
-                readStates = new OffHeapReadStateStore(size, size / ReadStateStore.DEFAULT_RECORDS_PER_USER);
+                readStates = new OffHeapReadStateStore(size, size / BenchData.CHANNELS_PER_USER);
                 BenchData.fill(readStates, userCount);
                 break;
             case "onheap":
-                readStates = new OnHeapReadStateStore(size, size / ReadStateStore.DEFAULT_RECORDS_PER_USER);
+                readStates = new OnHeapReadStateStore(size, size / BenchData.CHANNELS_PER_USER);
                 BenchData.fill(readStates, userCount);
                 break;
             case "long2long":

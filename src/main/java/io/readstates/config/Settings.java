@@ -1,6 +1,7 @@
 package io.readstates.config;
 
 import io.readstates.persist.RedisTarget;
+import io.readstates.store.ReadStateStore;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -35,6 +36,8 @@ public final class Settings
     public final RedisTarget redis;
     public final int shards;
     public final long cacheBytes;
+    /** How many read states per user the cache is planned for: one user slot per this many record slots. */
+    public final int readStatesPerUser;
     public final long flushIntervalMs;
     /** Null only in insecure development mode. */
     public final String internalToken;
@@ -90,6 +93,8 @@ public final class Settings
             String.valueOf(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
         cacheBytes = source.read("cacheBytes", "READSTATES_CACHE_BYTES", String.valueOf(256L << 20),
             v -> longIn(v, 1L << 16, 1L << 42));
+        readStatesPerUser = source.read("readStatesPerUser", "READSTATES_READ_STATES_PER_USER",
+            String.valueOf(ReadStateStore.DEFAULT_RECORDS_PER_USER), v -> intIn(v, 1, 1024));
         flushIntervalMs = source.read("flushIntervalMs", "READSTATES_FLUSH_INTERVAL_MS", "50", v -> longIn(v, 1, 60_000));
         insecureDevMode = source.read("insecureDevMode", "READSTATES_INSECURE_DEV_MODE", "false", Settings::bool);
         final String token = source.readSecret("internalToken", "READSTATES_INTERNAL_TOKEN");

@@ -10,14 +10,15 @@ import io.readstates.store.onheap.OnHeapReadStateStore;
  * What one shard needs to know, derived once from the service's settings.
  *
  * @param cacheBytes this shard's share of the cache
+ * @param readStatesPerUser the read states per user its cache is planned for
  */
-public record ShardSettings(int index, RedisTarget redis, Settings.StoreKind store, long cacheBytes, long flushIntervalMs,
-    int flushBatchRecords, long shutdownTimeoutMs)
+public record ShardSettings(int index, RedisTarget redis, Settings.StoreKind store, long cacheBytes, int readStatesPerUser,
+    long flushIntervalMs, int flushBatchRecords, long shutdownTimeoutMs)
 {
     /** Shard {@code index} of the service: the cache is split evenly over the shards. */
     public static ShardSettings of(final Settings settings, final int index, final RedisTarget redis)
     {
-        return new ShardSettings(index, redis, settings.store, settings.cacheBytes / settings.shards,
+        return new ShardSettings(index, redis, settings.store, settings.cacheBytes / settings.shards, settings.readStatesPerUser,
             settings.flushIntervalMs, settings.flushBatchRecords, settings.shutdownTimeoutMs);
     }
 
@@ -25,8 +26,8 @@ public record ShardSettings(int index, RedisTarget redis, Settings.StoreKind sto
     ReadStateStore newStore()
     {
         return store == Settings.StoreKind.ONHEAP ?
-            OnHeapReadStateStore.withCapacityBytes(cacheBytes) :
-            OffHeapReadStateStore.withCapacityBytes(cacheBytes);
+            OnHeapReadStateStore.withCapacityBytes(cacheBytes, readStatesPerUser) :
+            OffHeapReadStateStore.withCapacityBytes(cacheBytes, readStatesPerUser);
     }
 
     /** @return a name for logs and pools. */

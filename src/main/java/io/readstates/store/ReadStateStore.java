@@ -22,7 +22,11 @@ package io.readstates.store;
  */
 public interface ReadStateStore extends AutoCloseable
 {
-    /** Read states per user that a store sized from a byte budget plans for: one user slot per this many record slots. */
+    /**
+     * Read states per user that a store sized from a byte budget plans for by default: one user slot per
+     * this many record slots. Users with fewer leave record slots unused (the user slots run out first),
+     * users with more leave user slots unused; a low figure wastes less when the guess is wrong.
+     */
     int DEFAULT_RECORDS_PER_USER = 4;
 
     /** @return true if the user's read states are in memory. Does not count as a use. */

@@ -38,6 +38,7 @@ class SettingsTest
     {
         final Settings settings = Settings.load(env());
         assertEquals(8080, settings.httpPort);
+        assertEquals(4, settings.readStatesPerUser);
         assertNull(settings.redis, "no URL: the service manages a local Redis");
         assertTrue(settings.flushIntervalMs <= 100);
         assertEquals(64 * 1024, settings.bodyLimitBytes);
@@ -50,11 +51,12 @@ class SettingsTest
     {
         final Settings settings = Settings.load(env("READSTATES_HTTP_PORT", "9090", "READSTATES_REDIS_URL", "redis://10.1.2.3:6380",
             "READSTATES_SHARDS", "3", "READSTATES_CACHE_BYTES", "1048576", "READSTATES_FLUSH_INTERVAL_MS", "7",
-            "READSTATES_STORE", "onheap"));
+            "READSTATES_STORE", "onheap", "READSTATES_READ_STATES_PER_USER", "3"));
         assertEquals(9090, settings.httpPort);
         assertEquals(RedisTarget.server("redis://10.1.2.3:6380"), settings.redis);
         assertEquals(3, settings.shards);
         assertEquals(1048576, settings.cacheBytes);
+        assertEquals(3, settings.readStatesPerUser);
         assertEquals(7, settings.flushIntervalMs);
         assertEquals(Settings.StoreKind.ONHEAP, settings.store);
     }
@@ -68,6 +70,7 @@ class SettingsTest
         assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_URL", "localhost:6379"));
         assertRefused("READSTATES_REDIS_URL", env("READSTATES_REDIS_URL", "redis://"));
         assertRefused("READSTATES_SHARDS", env("READSTATES_SHARDS", "0"));
+        assertRefused("READSTATES_READ_STATES_PER_USER", env("READSTATES_READ_STATES_PER_USER", "0"));
         assertRefused("READSTATES_FLUSH_INTERVAL_MS", env("READSTATES_FLUSH_INTERVAL_MS", "0"));
         assertRefused("READSTATES_CACHE_BYTES", env("READSTATES_CACHE_BYTES", "lots"));
         assertRefused("READSTATES_INSECURE_DEV_MODE", env("READSTATES_INSECURE_DEV_MODE", "maybe"));

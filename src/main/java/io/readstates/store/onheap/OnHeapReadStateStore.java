@@ -62,15 +62,15 @@ public final class OnHeapReadStateStore implements ReadStateStore
     private long dirtyRecords;
     private long evictions;
 
-    public static OnHeapReadStateStore withCapacityBytes(final long capacityBytes)
+    /** A store of about {@code capacityBytes} of heap, with one user slot per {@code recordsPerUser} records. */
+    public static OnHeapReadStateStore withCapacityBytes(final long capacityBytes, final int recordsPerUser)
     {
         final long records = capacityBytes / ESTIMATED_RECORD_BYTES;
         if (records < 1 || records > Integer.MAX_VALUE / 2)
         {
             throw new IllegalArgumentException("capacity of " + capacityBytes + " bytes is out of range");
         }
-        return new OnHeapReadStateStore((int)records,
-            (int)Math.max(1, records / ReadStateStore.DEFAULT_RECORDS_PER_USER));
+        return new OnHeapReadStateStore((int)records, (int)Math.max(1, records / recordsPerUser));
     }
 
     public OnHeapReadStateStore(final int recordCapacity, final int userCapacity)
