@@ -11,19 +11,21 @@ import io.readstates.store.ReadStateVisitor;
 import static io.readstates.store.offheap.OffHeapArray.NIL;
 
 /**
- * The read-state store of a shard: fixed-size records in native memory, found through open-addressing
- * indexes, with no Java object per record or per user, so the garbage collector has nothing to trace
- * however many read states are held, and no operation allocates.
+ * The read-state store of a shard: fixed-size records in native memory, in open-addressing tables,
+ * with no Java object per record or per user, so the garbage collector has nothing to trace however
+ * many read states are held, and no operation allocates.
  *
  * <p><b>Sizing.</b> All memory is reserved when the store is built, for a fixed number of record and
  * user slots derived from a byte budget; nothing ever grows or rehashes, so no operation pays for the
- * size of the table. Pages of record and user slots that were never used are not committed by the
- * operating system; the indexes are zeroed, and so committed, up front.
+ * size of the table. The record table and the user index are zeroed, and so committed, up front;
+ * pages of user slots that were never used are not committed by the operating system.
  *
- * <p><b>Layout.</b> {@link RecordTable} holds one record per read state, indexed by (user id, channel
- * id); {@link UserTable} holds one slot per resident user with the head of its list of records, and
- * keeps the LRU list of clean users and the list of dirty users. This class applies the operations
- * over both and keeps the counts that span them.
+ * <p><b>Layout.</b> {@link RecordTable} holds one record per read state in the slots of its hash table
+ * on (user id, channel id); {@link UserTable} holds one slot per resident user, found through its
+ * {@link UserIndex}, with the head of its list of records, and keeps the LRU list of clean users and
+ * the list of dirty users. A lookup finds the user and the record side by side, and checks that the
+ * record is the user's. This class applies the operations over both tables and keeps the counts that
+ * span them.
  */
 public final class OffHeapReadStateStore implements ReadStateStore
 {
