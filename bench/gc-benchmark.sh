@@ -24,11 +24,12 @@ STORES=${STORES:-"offheap onheap"}
 PORT=${PORT:-18080}
 # By default, room for every hot user's read states plus 5% for cold users passing through; below 100,
 # the cache holds that share of the hot set and the LRU evicts and loads throughout the run. In each
-# store's own bytes per read state (measured by MemoryFootprint), so that both hold the same number of users.
+# store's own bytes per read state (measured by MemoryFootprint, planned for the CHANNELS_PER_USER
+# read states each user has), so that both hold the same number of users.
 CACHE_SHARE=${CACHE_SHARE:-105}
 SLOTS=$((HOT_USERS * CHANNELS_PER_USER * CACHE_SHARE / 100))
 declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC)
-declare -A CACHE_BYTES=([offheap]=$((SLOTS * 63)) [onheap]=$((SLOTS * 141)))
+declare -A CACHE_BYTES=([offheap]=$((SLOTS * 48)) [onheap]=$((SLOTS * 141)))
 
 POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
 
@@ -78,6 +79,7 @@ for gc in $COLLECTORS; do
     "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
     READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
     READSTATES_SHARDS=$SHARDS READSTATES_STORE=$store READSTATES_CACHE_BYTES=${CACHE_BYTES[$store]} \
+    READSTATES_READ_STATES_PER_USER=$CHANNELS_PER_USER \
       taskset -c "$SERVICE_CPU" "$JAVA" -Xms$HEAP -Xmx$HEAP "${GC_FLAG[$gc]}" \
       -Xlog:gc*,safepoint:file="$OUT/$label-gc.log":uptime,level,tags -jar "$JAR" > "$OUT/$label-service.log" 2>&1 &
     SERVICE=$!
