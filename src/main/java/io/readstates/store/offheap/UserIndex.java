@@ -43,13 +43,23 @@ final class UserIndex implements AutoCloseable
     /** @return the user's slot, or {@code NIL} if it is not indexed. */
     int find(final long userId)
     {
+        final int bucket = bucketOf(userId);
+        return bucket == NIL ? NIL : buckets.getInt(bucket, SLOT_OFFSET) - 1;
+    }
+
+    /** @return the bucket that holds the user, or {@code NIL}. */
+    private int bucketOf(final long userId)
+    {
         final OffHeapArray buckets = this.buckets;
         for (int b = probing.home(Hashing.mix(userId)); ; b = probing.next(b))
         {
-            final int slot = buckets.getInt(b, SLOT_OFFSET) - 1;
-            if (slot == NIL || buckets.getLong(b, USER_ID_OFFSET) == userId)
+            if (buckets.getInt(b, SLOT_OFFSET) == 0)
             {
-                return slot;
+                return NIL;
+            }
+            if (buckets.getLong(b, USER_ID_OFFSET) == userId)
+            {
+                return b;
             }
         }
     }
@@ -69,14 +79,10 @@ final class UserIndex implements AutoCloseable
     /** Removes an indexed user, and moves back the entries after it that would otherwise no longer be found. */
     void remove(final long userId)
     {
-        int hole = probing.home(Hashing.mix(userId));
-        while (buckets.getLong(hole, USER_ID_OFFSET) != userId || buckets.getInt(hole, SLOT_OFFSET) == 0)
+        int hole = bucketOf(userId);
+        if (hole == NIL)
         {
-            if (buckets.getInt(hole, SLOT_OFFSET) == 0)
-            {
-                throw new IllegalStateException("user " + Long.toUnsignedString(userId) + " is missing from the index");
-            }
-            hole = probing.next(hole);
+            throw new IllegalStateException("user " + Long.toUnsignedString(userId) + " is missing from the index");
         }
         for (int probe = probing.next(hole); buckets.getInt(probe, SLOT_OFFSET) != 0; probe = probing.next(probe))
         {
