@@ -18,7 +18,16 @@ REDIS_CPU=${REDIS_CPU:-$LOAD_CPU}
 export READSTATES_CONNECTION_IDLE_TIMEOUT_MS=${READSTATES_CONNECTION_IDLE_TIMEOUT_MS:-3600000}
 # The load tool touches its whole heap at start: its first young collections otherwise paused it about
 # 110 ms each (page faults on memory it had not used yet), and a pause of the tool is latency in its results.
-TOOL=(taskset -c "$LOAD_CPU" "$JAVA" -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -jar target/readstates-bench.jar)
+TOOL_FLAGS=(-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch)
+TOOL=(taskset -c "$LOAD_CPU" "$JAVA" "${TOOL_FLAGS[@]}" -jar target/readstates-bench.jar)
+
+# tool_gc_logged FILE ARGS...: the load tool with its collections logged to FILE, for the runs whose
+# seconds are judged: a pause of the tool shows as latency of what it measures, and the log tells the two apart.
+tool_gc_logged() {
+  local log=$1
+  shift
+  taskset -c "$LOAD_CPU" "$JAVA" "${TOOL_FLAGS[@]}" -Xlog:gc:file="$log":uptime -jar target/readstates-bench.jar "$@"
+}
 
 # start_redis NAME: starts a redis-server (no persistence) with its files in $OUT/NAME; sets REDIS_URL
 # and REDIS_PIDFILE.

@@ -66,7 +66,7 @@ for gc in $COLLECTORS; do
     --port=$BARE_PORT --shards="$SHARDS" > "$OUT/$gc-bare.log" 2>&1 &
   BARE=$!
   for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
-  "${TOOL[@]}" run --url="http://127.0.0.1:$BARE_PORT" --token=x --rate="$RATE" --warmup="$WARMUP" \
+  tool_gc_logged "$OUT/$gc-bare-tool-gc.log" run --url="http://127.0.0.1:$BARE_PORT" --token=x --rate="$RATE" --warmup="$WARMUP" \
     --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$gc-bare" --connections=256 \
     --measuredPids="$BARE,$(cat "$REDIS_PIDFILE")" "${POPULATION[@]}" | tee "$OUT/$gc-bare-summary.txt"
   kill "$BARE"; wait "$BARE" || true; BARE=
@@ -87,7 +87,7 @@ for gc in $COLLECTORS; do
     kill -0 "$SERVICE" || { cat "$OUT/$label-service.log"; exit 1; }
     "${TOOL[@]}" warm --url="http://127.0.0.1:$PORT" --token="$TOKEN" --connections=128 "${POPULATION[@]}"
     GC_LINES_BEFORE=$(wc -l < "$OUT/$label-gc.log")
-    "${TOOL[@]}" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
+    tool_gc_logged "$OUT/$label-tool-gc.log" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
       --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$label" --connections=256 \
       --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")" \
       "${POPULATION[@]}" > "$OUT/$label-summary.txt" &
