@@ -96,7 +96,7 @@ final class RecordTable implements AutoCloseable
     {
         final OffHeapArray slots = this.slots;
         final int owner = userSlot + 1;
-        for (int r = probing.home(Hashing.mixPair(userId, channelId)); ; r = probing.next(r))
+        for (int r = home(userId, channelId); ; r = probing.next(r))
         {
             final int found = slots.getInt(r, OWNER_OFFSET) & USER_SLOT_MASK;
             if (found == 0)
@@ -118,7 +118,7 @@ final class RecordTable implements AutoCloseable
      */
     int add(final int userSlot, final long userId, final long channelId, final int nextOfUser)
     {
-        int record = probing.home(Hashing.mixPair(userId, channelId));
+        int record = home(userId, channelId);
         while (!isEmpty(record))
         {
             record = probing.next(record);
@@ -140,7 +140,7 @@ final class RecordTable implements AutoCloseable
         int hole = record;
         for (int probe = probing.next(hole); !isEmpty(probe); probe = probing.next(probe))
         {
-            if (probing.mustFill(hole, probing.home(hashOf(probe)), probe))
+            if (probing.mustFill(hole, homeOf(probe), probe))
             {
                 UnsafeApi.copyMemory(slots.address(probe), slots.address(hole), LENGTH);
                 relink(probe, hole);
@@ -231,9 +231,16 @@ final class RecordTable implements AutoCloseable
         return (slots.getInt(slot, OWNER_OFFSET) & USER_SLOT_MASK) == 0;
     }
 
-    private long hashOf(final int record)
+    /** @return the slot where the record of (user, channel) is looked for first. */
+    private int home(final long userId, final long channelId)
     {
-        return Hashing.mixPair(users.userId(userSlot(record)), channelId(record));
+        return probing.home(Hashing.mixPair(userId, channelId));
+    }
+
+    /** @return the slot where a held record belongs; its user's id is read from the user's slot. */
+    private int homeOf(final int record)
+    {
+        return home(users.userId(userSlot(record)), channelId(record));
     }
 
     /**
