@@ -6,6 +6,9 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 OUT=${OUT:-bench/results}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 TOKEN=bench-internal-token-0123456789
+# The off-heap store on transparent huge pages (README, "Huge pages"): glibc advises its large allocations
+# to the kernel. Every process the scripts start inherits it; set it empty to measure without.
+export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}
 [ -f target/readstates.jar ] && [ -f target/readstates-bench.jar ] || mvn -q -B package -DskipTests
 JAR=target/readstates.jar
 SERVICE_CPU=${SERVICE_CPU:-1}

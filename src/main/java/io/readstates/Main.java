@@ -5,6 +5,7 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import io.readstates.cli.TokenCommand;
 import io.readstates.config.Version;
 import io.readstates.config.Settings;
+import io.readstates.ops.HugePages;
 import picocli.CommandLine;
 import io.readstates.persist.ManagedRedis;
 import io.readstates.persist.RedisTarget;
@@ -118,6 +119,19 @@ public final class Main implements Callable<Integer>
             return START_FAILED;
         }
         running = true;
+        if (settings.store == Settings.StoreKind.OFFHEAP)
+        {
+            final long huge = HugePages.ofProcess();
+            final String advice = HugePages.advice(settings.cacheBytes, huge, System.getenv("GLIBC_TUNABLES"));
+            if (advice != null)
+            {
+                log.warn(advice);
+            }
+            else
+            {
+                log.info("the off-heap store is on huge pages (the process has {} MiB on them)", huge >> 20);
+            }
+        }
 
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

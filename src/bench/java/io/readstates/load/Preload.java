@@ -2,6 +2,7 @@ package io.readstates.load;
 
 import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisConnections;
+import io.readstates.persist.ReadStateWrite;
 import io.readstates.persist.RedisLayout;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -79,12 +80,12 @@ final class Preload
         final List<Request> batch = new ArrayList<>(BATCH);
         for (int u = from; u < Math.min(from + BATCH, workload.users()); u++)
         {
-            final Request write = RedisLayout.writeReadStates(Workload.userId(u), 0);
+            final ReadStateWrite write = new ReadStateWrite().user(Workload.userId(u), 0);
             for (int k = 0; k < workload.channelsPerUser; k++)
             {
-                RedisLayout.addReadState(write, workload.channelId(u, k), Workload.MESSAGE_BASE, 0, 1, false);
+                write.readState(workload.channelId(u, k), Workload.MESSAGE_BASE, 0, 1, false);
             }
-            batch.add(write);
+            batch.add(write.request());
         }
         redis.batch(batch).onComplete(ar ->
         {

@@ -18,8 +18,9 @@ import java.util.function.LongUnaryOperator;
 /**
  * Write-behind for one shard. On a timer, it collects the shard's dirty records (each at its latest
  * version, so repeated changes of a record become one write) and dirty channels, sends them to Redis
- * as one pipelined batch (one per node of a Redis Cluster, see {@link RedisCommands}), and marks clean
- * what Redis confirmed. One batch is in flight at a time; a backlog is drained batch after batch without
+ * as one pipelined batch (one per node of a Redis Cluster, see {@link RedisCommands}; the records in one
+ * script call on a single server, one call per user in a cluster, see {@link ReadStateWrite}), and marks
+ * clean what Redis confirmed. One batch is in flight at a time; a backlog is drained batch after batch without
  * waiting for the timer. When Redis fails, nothing is marked clean: the records stay dirty and the next
  * attempt, after a growing backoff, sends them again.
  *
@@ -54,8 +55,9 @@ public final class Persister
     private final long[] sentChannels;
     private final long[] sentVersions;
     private int sent;
-    /** Where each user's write is in the batch, and where its records start in the sent arrays. */
+    /** Where each user's write is in the batch (the request, and the user's place in its answer), and where its records start in the sent arrays. */
     private final int[] writeAt;
+    private final int[] writeUser;
     private final int[] writeFirstRecord;
     private int writes;
     private final long[] sentChannelIds;
@@ -87,6 +89,7 @@ public final class Persister
     {
         this.epochs = epochs;
         this.writeAt = new int[batchRecords];
+        this.writeUser = new int[batchRecords];
         this.writeFirstRecord = new int[batchRecords + 1];
         this.link = link;
         this.observer = observer;
@@ -256,7 +259,7 @@ public final class Persister
         for (int w = 0; w < writes; w++)
         {
             final Response answer = answers.get(writeAt[w]);
-            if (answer != null && answer.toLong() == RedisLayout.FENCED)
+            if (answer != null && ReadStateWrite.answerFor(answer, writeUser[w]) == RedisLayout.FENCED)
             {
                 forgetFenced(sentUsers[writeFirstRecord[w]]);
             }
@@ -312,17 +315,24 @@ public final class Persister
         lastBatchFailed = true;
     }
 
-    /** Turns dirty records, which arrive grouped by user, into one script call per user. */
+    /**
+     * Turns dirty records, which arrive grouped by user, into script calls: one for every user on a single
+     * server, one per user in a cluster.
+     */
     private final class BatchBuilder implements DirtyRecordVisitor
     {
+        private boolean callPerUser;
         private List<Request> requests;
-        private Request current;
+        private final List<ReadStateWrite> calls = new ArrayList<>();
+        private ReadStateWrite current;
         private long currentUser;
 
         /** @param first requests that go before the writes, in the same pipeline */
         void start(final List<Request> first)
         {
             requests = new ArrayList<>(first);
+            callPerUser = redis.isCluster();
+            calls.clear();
             current = null;
         }
 
@@ -332,14 +342,19 @@ public final class Persister
         {
             if (current == null || currentUser != userId)
             {
-                current = RedisLayout.writeReadStates(userId, epochs.applyAsLong(userId));
+                if (current == null || callPerUser)
+                {
+                    current = new ReadStateWrite();
+                    calls.add(current);
+                }
+                current.user(userId, epochs.applyAsLong(userId));
                 currentUser = userId;
-                writeAt[writes] = requests.size();
+                writeAt[writes] = requests.size() + calls.size() - 1;
+                writeUser[writes] = current.users() - 1;
                 writeFirstRecord[writes] = sent;
                 writes++;
-                requests.add(current);
             }
-            RedisLayout.addReadState(current, channelId, lastReadMessageId, mentionCount, version, deleted);
+            current.readState(channelId, lastReadMessageId, mentionCount, version, deleted);
             sentUsers[sent] = userId;
             sentChannels[sent] = channelId;
             sentVersions[sent] = version;
@@ -349,8 +364,10 @@ public final class Persister
         List<Request> finish()
         {
             final List<Request> done = requests;
+            calls.forEach(call -> done.add(call.request()));
             requests = null;
             current = null;
+            calls.clear();
             return done;
         }
     }

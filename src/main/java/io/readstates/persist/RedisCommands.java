@@ -25,6 +25,12 @@ public final class RedisCommands
         this.cluster = cluster;
     }
 
+    /** @return true for a Redis Cluster, where a command may only name keys of one slot */
+    public boolean isCluster()
+    {
+        return cluster;
+    }
+
     public Future<Response> send(final Request request)
     {
         return redis.send(request);

@@ -48,34 +48,49 @@ public final class RedisLayout
     public static final long FENCED = -1;
 
     /**
-     * Refuses the script (answers {@link #FENCED}) if ARGV[1], the caller's epoch, is older than the
-     * user's; else records it. Epoch 0 is a node alone, which fences nothing and is never fenced.
+     * A Lua function: {@code stale(key, epoch)} is true if {@code epoch}, a writer's or loader's, is older
+     * than the one the user's hash has seen; otherwise it records the epoch. Epoch 0 is a node alone,
+     * which fences nothing and is never fenced.
      */
-    private static final String FENCE =
-        "local epoch = tonumber(ARGV[1])\n" +
-        "if epoch > 0 then\n" +
-        "  local seen = tonumber(redis.call('HGET', KEYS[1], '" + EPOCH_FIELD + "') or '0')\n" +
-        "  if epoch < seen then return " + FENCED + " end\n" +
-        "  if epoch > seen then redis.call('HSET', KEYS[1], '" + EPOCH_FIELD + "', ARGV[1]) end\n" +
+    private static final String STALE =
+        "local function stale(key, epoch)\n" +
+        "  local mine = tonumber(epoch)\n" +
+        "  if mine == 0 then return false end\n" +
+        "  local seen = tonumber(redis.call('HGET', key, '" + EPOCH_FIELD + "') or '0')\n" +
+        "  if mine < seen then return true end\n" +
+        "  if mine > seen then redis.call('HSET', key, '" + EPOCH_FIELD + "', epoch) end\n" +
+        "  return false\n" +
         "end\n";
 
     /**
-     * KEYS[1] = a user's hash; ARGV[1] = the writer's epoch, then repeated (channel id, value or "" to
-     * delete, version). A value is written only if its version is at least the stored one (equal: a
-     * retry of the same write).
+     * KEYS = users' hashes; ARGV, for each user in turn: the writer's epoch, the number n of records, then n
+     * times (channel id, value or "" to delete, version). A value is written only if its version is at
+     * least the stored one (equal: a retry of the same write); a user whose epoch is stale is left as it
+     * is. Answers, per user, the number of records applied or {@link #FENCED}. See {@link ReadStateWrite}.
      */
     static final Script WRITE_READ_STATES = new Script(
-        FENCE +
-        "local applied = 0\n" +
-        "for i = 2, #ARGV, 3 do\n" +
-        "  local current = redis.call('HGET', KEYS[1], ARGV[i])\n" +
-        "  if (not current) or tonumber(ARGV[i + 2]) >= tonumber(string.match(current, '(%d+)$')) then\n" +
-        "    if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i])\n" +
-        "    else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end\n" +
-        "    applied = applied + 1\n" +
+        STALE +
+        "local answers = {}\n" +
+        "local a = 1\n" +
+        "for k = 1, #KEYS do\n" +
+        "  local key = KEYS[k]\n" +
+        "  local last = a + 1 + 3 * tonumber(ARGV[a + 1])\n" +
+        "  local applied = " + FENCED + "\n" +
+        "  if not stale(key, ARGV[a]) then\n" +
+        "    applied = 0\n" +
+        "    for i = a + 2, last, 3 do\n" +
+        "      local current = redis.call('HGET', key, ARGV[i])\n" +
+        "      if (not current) or tonumber(ARGV[i + 2]) >= tonumber(string.match(current, '(%d+)$')) then\n" +
+        "        if ARGV[i + 1] == '' then redis.call('HDEL', key, ARGV[i])\n" +
+        "        else redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end\n" +
+        "        applied = applied + 1\n" +
+        "      end\n" +
+        "    end\n" +
         "  end\n" +
+        "  answers[k] = applied\n" +
+        "  a = last + 1\n" +
         "end\n" +
-        "return applied\n");
+        "return answers\n");
 
     /**
      * KEYS[1] = a channel's hash; ARGV[1] = last message id, ARGV[2] = guild id. Ids are compared as
@@ -95,9 +110,8 @@ public final class RedisLayout
      * recording the epoch in a hash that exists: from then on, writes of older owners are refused.
      */
     static final Script LOAD_READ_STATES = new Script(
-        "if redis.call('EXISTS', KEYS[1]) == 1 then\n" +
-        FENCE.replace("return " + FENCED, "return redis.call('HGETALL', KEYS[1])") +
-        "end\n" +
+        STALE +
+        "if redis.call('EXISTS', KEYS[1]) == 1 then stale(KEYS[1], ARGV[1]) end\n" +
         "return redis.call('HGETALL', KEYS[1])\n");
 
     private RedisLayout()
@@ -120,6 +134,14 @@ public final class RedisLayout
         Request call(final String key)
         {
             return Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(key);
+        }
+
+        /** @return an EVALSHA of the script on these keys; the caller adds the arguments. */
+        Request call(final List<String> keys)
+        {
+            final Request call = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.size());
+            keys.forEach(call::arg);
+            return call;
         }
 
         /** @return an EVAL of the script's source, for scripts sent too rarely to be worth loading first. */
@@ -266,20 +288,10 @@ public final class RedisLayout
             guild == null ? Badges.DIRECT_MESSAGES : Long.parseUnsignedLong(guild.toString()));
     }
 
-    /**
-     * A versioned write of some of a user's read states, by the owner of {@code epoch}; add each with
-     * {@link #addReadState}. Answered with the number of records applied, or {@link #FENCED}.
-     */
-    public static Request writeReadStates(final long userId, final long epoch)
+    /** @return the field of a user's hash that holds the read state of a channel */
+    static String channelField(final long channelId)
     {
-        return WRITE_READ_STATES.call(userKey(userId)).arg(epoch);
-    }
-
-    /** Adds one read state, or its deletion, to a {@link #writeReadStates} request. */
-    public static void addReadState(final Request write, final long channelId, final long lastReadMessageId,
-        final int mentionCount, final long version, final boolean deleted)
-    {
-        write.arg(Ids.format(channelId)).arg(deleted ? "" : encode(lastReadMessageId, mentionCount, version)).arg(version);
+        return Ids.format(channelId);
     }
 
     /** A write of a channel that never moves its last message id backwards. */

@@ -1,6 +1,7 @@
 package io.readstates.api;
 
 import io.readstates.gateway.UserTokens;
+import io.readstates.persist.ReadStateWrite;
 import io.readstates.persist.RedisLayout;
 import io.readstates.support.Api;
 import io.readstates.support.Await;
@@ -119,12 +120,12 @@ class RefusalsChangeNothingTest
             {
                 redis.send(load);
             }
-            final Request write = RedisLayout.writeReadStates(42, 0);
+            final ReadStateWrite write = new ReadStateWrite().user(42, 0);
             for (long channel = 1; channel <= 2_000; channel++)
             {
-                RedisLayout.addReadState(write, channel, 10, 0, 1, false);
+                write.readState(channel, 10, 0, 1, false);
             }
-            redis.send(write);
+            redis.send(write.request());
             final Api.Reply reply = service.api().get("/v1/users/42/read-states");
             assertEquals(507, reply.status(), reply::toString);
             assertEquals("cache_too_small", reply.json().getString("error"));

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.readstates.config.Settings;
+import io.readstates.ops.HugePages;
 import io.readstates.persist.RedisTarget;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeployManifestsTest
 {
+    /** Not a setting of the service but of glibc, read as the process starts: see {@link HugePages}. */
+    private static final String HUGE_PAGES_VARIABLE = "GLIBC_TUNABLES";
     private static final Path DEPLOY = Path.of("deploy");
     private static final long JVM_OVERHEAD_BYTES = 512L << 20;
     /** Heap per WebSocket session, the most measured (ZGC, 18,900 sessions: see deploy/README.md). */
@@ -168,7 +171,19 @@ class DeployManifestsTest
             assertEquals(serviceContainer().getImage(), service.path("image").asText(), "the same image everywhere");
             assertEquals("redis://redis:6379", service.path("environment").path("READSTATES_REDIS_URL").asText());
             service.path("environment").fieldNames().forEachRemaining(setting ->
-                assertTrue(Settings.environmentVariables().contains(setting), "unknown setting " + setting));
+                assertTrue(Settings.environmentVariables().contains(setting) || HUGE_PAGES_VARIABLE.equals(setting),
+                    "unknown setting " + setting));
+        }
+    }
+
+    @Test
+    void shouldPutTheStoreOnHugePagesWhereverItRuns() throws IOException
+    {
+        assertTrue(Files.readString(DEPLOY.resolve("Dockerfile")).contains("ENV " + HUGE_PAGES_VARIABLE + "=" + HugePages.TUNABLE));
+        assertEquals(HugePages.TUNABLE, environment(serviceContainer()).get(HUGE_PAGES_VARIABLE), "Kubernetes");
+        for (final String name : NODES)
+        {
+            assertEquals(HugePages.TUNABLE, compose().path("services").path(name).path("environment").path(HUGE_PAGES_VARIABLE).asText(), name);
         }
     }
 

@@ -80,14 +80,12 @@ class RedisCommandsTest
         final List<Request> batch = new ArrayList<>(RedisLayout.loadScripts());
         for (int user = 1; user <= USERS; user++)
         {
-            final Request write = RedisLayout.writeReadStates(user, 0);
-            RedisLayout.addReadState(write, 9, 100 + user, 1, 1, false);
-            batch.add(write);
+            batch.add(new ReadStateWrite().user(user, 0).readState(9, 100 + user, 1, 1, false).request());
         }
         final List<Response> answers = await(redis.batch(batch));
         for (int i = RedisLayout.loadScripts().size(); i < answers.size(); i++)
         {
-            assertEquals(1, answers.get(i).toInteger(), "each write applied its one record");
+            assertEquals(1, ReadStateWrite.answerFor(answers.get(i), 0), "each write applied its one record");
         }
         for (int user = 1; user <= USERS; user++)
         {

@@ -3,6 +3,7 @@ package io.readstates.persist;
 import io.readstates.support.TestRedis;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,16 +44,12 @@ class RedisLayoutTest
 
     private static void write(final long userId, final long channel, final long lastRead, final long version) throws Exception
     {
-        final Request write = RedisLayout.writeReadStates(userId, 0);
-        RedisLayout.addReadState(write, channel, lastRead, 0, version, false);
-        redis.send(write);
+        redis.send(new ReadStateWrite().user(userId, 0).readState(channel, lastRead, 0, version, false).request());
     }
 
     private static void delete(final long userId, final long channel, final long version) throws Exception
     {
-        final Request write = RedisLayout.writeReadStates(userId, 0);
-        RedisLayout.addReadState(write, channel, 0, 0, version, true);
-        redis.send(write);
+        redis.send(new ReadStateWrite().user(userId, 0).readState(channel, 0, 0, version, true).request());
     }
 
     private static Map<String, String> readStatesOf(final long userId) throws Exception
@@ -91,6 +88,25 @@ class RedisLayoutTest
         assertEquals(Map.of("10", RedisLayout.encode(500, 0, 5)), readStatesOf(2));
         delete(2, 10, 6);
         assertEquals(Map.of(), readStatesOf(2));
+    }
+
+    @Test
+    void shouldWriteManyUsersInOneCallAndRefuseOnlyTheUserWhoseWriterIsStale() throws Exception
+    {
+        redis.send(new ReadStateWrite().user(7, 5).readState(10, 100, 0, 1, false).request());
+        final ReadStateWrite write = new ReadStateWrite()
+            .user(6, 4).readState(10, 500, 1, 2, false).readState(11, 600, 0, 3, false)
+            .user(7, 4).readState(10, 999, 0, 9, false)
+            .user(8, 0).readState(12, 700, 2, 4, false);
+        final Response answer = redis.send(write.request());
+
+        assertEquals(2, ReadStateWrite.answerFor(answer, 0));
+        assertEquals(RedisLayout.FENCED, ReadStateWrite.answerFor(answer, 1), "epoch 4 wrote after epoch 5 had");
+        assertEquals(1, ReadStateWrite.answerFor(answer, 2));
+        assertEquals(Map.of("10", RedisLayout.encode(500, 1, 2), "11", RedisLayout.encode(600, 0, 3), RedisLayout.EPOCH_FIELD, "4"),
+            readStatesOf(6));
+        assertEquals(Map.of("10", RedisLayout.encode(100, 0, 1), RedisLayout.EPOCH_FIELD, "5"), readStatesOf(7));
+        assertEquals(Map.of("12", RedisLayout.encode(700, 2, 4)), readStatesOf(8), "epoch 0, a node alone, records no epoch");
     }
 
     @Test

@@ -35,10 +35,7 @@ class UserLoaderTest
         {
             redis.send(load);
         }
-        final Request write = RedisLayout.writeReadStates(1, 0);
-        RedisLayout.addReadState(write, 10, 500, 2, 3, false);
-        RedisLayout.addReadState(write, 11, -1L, 0, 7, false);
-        redis.send(write);
+        redis.send(new ReadStateWrite().user(1, 0).readState(10, 500, 2, 3, false).readState(11, -1L, 0, 7, false).request());
         redis.send(RedisLayout.writeChannel(10, 900, 77));
         vertx = Vertx.vertx();
         loop = vertx.getOrCreateContext();

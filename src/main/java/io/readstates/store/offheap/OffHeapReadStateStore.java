@@ -407,7 +407,9 @@ public final class OffHeapReadStateStore implements ReadStateStore
         for (int u = users.firstDirty(); u != NIL && visited < max; u = users.next(u))
         {
             final long userId = users.userId(u);
-            for (int r = users.head(u); r != NIL && visited < max; r = records.next(r))
+            // Each record is a random line of memory: stop at the user's last dirty one, not at the end of its list.
+            int left = users.dirty(u);
+            for (int r = users.head(u); left > 0 && visited < max; r = records.next(r))
             {
                 final int flags = records.flags(r);
                 if ((flags & RecordTable.DIRTY) != 0)
@@ -415,6 +417,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
                     visitor.accept(userId, records.channelId(r), records.lastRead(r), records.mentions(r),
                         records.version(r), (flags & RecordTable.DELETED) != 0);
                     visited++;
+                    left--;
                 }
             }
         }
