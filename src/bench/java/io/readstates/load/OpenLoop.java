@@ -39,7 +39,9 @@ final class OpenLoop
         final java.util.function.LongFunction<String> owner = Owners.router(options);
         final Path out = Path.of(options.text("out", "."));
         final String label = options.text("label", "run");
-        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids());
+        // Kind 2 * op + 1 for a cold user's request, which the service may have to load from Redis first.
+        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids())
+            .byKind("ack hot", "ack cold", "read hot", "read cold", "message hot", "message cold", "badges hot", "badges cold");
 
         final Vertx vertx = LoadTool.vertx();
         final Http http = new Http(vertx, options);
@@ -59,18 +61,20 @@ final class OpenLoop
             final String address = owner == null ? null : owner.apply(userId);
             final long channelId = workload.channelId(user, random.nextInt(workload.channelsPerUser));
             final int pick = random.nextInt(totalShare);
+            final int op = pick < shares[0] ? 0 : pick < shares[0] + shares[1] ? 1 : pick < shares[0] + shares[1] + shares[2] ? 2 : 3;
+            final int kind = 2 * op + (user >= workload.hotUsers ? 1 : 0);
             final long message = ++messageIds[0];
             final io.vertx.core.Future<Integer> answer;
-            if (pick < shares[0])
+            if (op == 0)
             {
                 answer = http.sendTo(address, HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack",
                     "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}");
             }
-            else if (pick < shares[0] + shares[1])
+            else if (op == 1)
             {
                 answer = http.sendTo(address, HttpMethod.GET, "/v1/users/" + userId + "/read-states", null);
             }
-            else if (pick < shares[0] + shares[1] + shares[2])
+            else if (op == 2)
             {
                 final long mentioned = Workload.userId(workload.user(random));
                 answer = http.sendTo(address, HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
@@ -85,7 +89,7 @@ final class OpenLoop
             {
                 if (intended >= measureFrom && intended < end)
                 {
-                    recorder.record((System.nanoTime() - intended) / 1000, ar);
+                    recorder.record((System.nanoTime() - intended) / 1000, ar, kind);
                 }
             });
         });

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, and one per
- * second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors). Recorded from one
+ * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, one per kind of
+ * request if asked, and one per second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors). Recorded from one
  * thread only. Each second's row is finished on a thread of its own, which reads the CPU figures from
  * /proc: that takes milliseconds, and on the recording thread it would stall the load once a second.
  */
@@ -27,6 +27,9 @@ final class Recorder
 
     private final Histogram total = new Histogram(MAX_US, 3);
     private final Histogram second = new Histogram(MAX_US, 3);
+    /** Optional: one histogram per kind of request, for the summary; see {@link #byKind}. */
+    private String[] kindNames = {};
+    private Histogram[] kinds = {};
     private final PrintWriter timeline;
     private final CpuAccount cpu;
     /** Finishes the timeline's rows: samples the CPU, counts contaminated seconds, writes. */
@@ -61,6 +64,33 @@ final class Recorder
         }
     }
 
+    /** Also keeps the latencies of each kind of request apart, under these names, for the summary. */
+    Recorder byKind(final String... names)
+    {
+        kindNames = names.clone();
+        kinds = new Histogram[names.length];
+        for (int i = 0; i < names.length; i++)
+        {
+            kinds[i] = new Histogram(MAX_US, 3);
+        }
+        return this;
+    }
+
+    /** Records an HTTP answer to a request of the {@code kind}-th kind named in {@link #byKind}. */
+    void record(final long latencyUs, final AsyncResult<Integer> answer, final int kind)
+    {
+        if (!frozen)
+        {
+            kinds[kind].recordValue(clamp(latencyUs));
+        }
+        record(latencyUs, answer);
+    }
+
+    private static long clamp(final long latencyUs)
+    {
+        return Math.min(Math.max(1, latencyUs), MAX_US);
+    }
+
     /** Records an HTTP answer: an error unless it succeeded with a status below 300. */
     void record(final long latencyUs, final AsyncResult<Integer> answer)
     {
@@ -80,7 +110,7 @@ final class Recorder
             unanswered++;
             return;
         }
-        final long value = Math.min(Math.max(1, latencyUs), MAX_US);
+        final long value = clamp(latencyUs);
         total.recordValue(value);
         second.recordValue(value);
         if (!ok)
@@ -163,6 +193,16 @@ final class Recorder
         out.printf("  latency us: p50 %d  p90 %d  p99 %d  p99.9 %d  p99.99 %d  max %d%n",
             total.getValueAtPercentile(50), total.getValueAtPercentile(90), total.getValueAtPercentile(99),
             total.getValueAtPercentile(99.9), total.getValueAtPercentile(99.99), total.getMaxValue());
+        for (int i = 0; i < kinds.length; i++)
+        {
+            final Histogram kind = kinds[i];
+            if (kind.getTotalCount() > 0)
+            {
+                out.printf("  %-13s %5.1f%% of requests, latency us: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", kindNames[i],
+                    100.0 * kind.getTotalCount() / total.getTotalCount(), kind.getValueAtPercentile(50),
+                    kind.getValueAtPercentile(90), kind.getValueAtPercentile(99), kind.getValueAtPercentile(99.9), kind.getMaxValue());
+            }
+        }
     }
 
     void close()
