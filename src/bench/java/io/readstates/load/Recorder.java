@@ -198,7 +198,7 @@ final class Recorder
             final Histogram kind = kinds[i];
             if (kind.getTotalCount() > 0)
             {
-                out.printf("  %-13s %5.1f%% of requests, latency us: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", kindNames[i],
+                out.printf("  %-13s %5.1f%% of requests, in us: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", kindNames[i],
                     100.0 * kind.getTotalCount() / total.getTotalCount(), kind.getValueAtPercentile(50),
                     kind.getValueAtPercentile(90), kind.getValueAtPercentile(99), kind.getValueAtPercentile(99.9), kind.getMaxValue());
             }
