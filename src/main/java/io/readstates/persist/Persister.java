@@ -55,7 +55,10 @@ public final class Persister
     private final long[] sentChannels;
     private final long[] sentVersions;
     private int sent;
-    /** Where each user's write is in the batch (the request, and the user's place in its answer), and where its records start in the sent arrays. */
+    /**
+     * Where each user's write is in the batch (its request, and its place in that request's answer), and
+     * where its records start in the sent arrays.
+     */
     private final int[] writeAt;
     private final int[] writeUser;
     private final int[] writeFirstRecord;
