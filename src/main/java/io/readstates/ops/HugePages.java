@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Whether the off-heap store sits on huge pages. A lookup lands on a random line of hundreds of
- * megabytes; on 4 KiB pages nearly every such line also misses the TLB, and the page walk costs as much
- * as the line. Java cannot ask for huge pages for memory it allocates off its heap, but glibc can: started
+ * megabytes; on 4 KiB pages nearly every such line also misses the TLB, and the walk of the page tables
+ * adds to the miss of the line. Java cannot ask for huge pages for memory it allocates off its heap, but glibc can: started
  * with {@value #TUNABLE} in {@code GLIBC_TUNABLES}, its large allocations are advised to the kernel's
  * transparent huge pages (which must be {@code madvise} or {@code always}). This reads what the process
  * got, so that the start-up log says whether the advice took.
@@ -52,7 +52,7 @@ public final class HugePages
             "; transparent huge pages: " + (mode == null ? "unknown" : mode) +
             "; GLIBC_TUNABLES: " + (tunables == null || tunables.isEmpty() ? "unset" : tunables) +
             "): start the service with GLIBC_TUNABLES=" + TUNABLE + ", transparent huge pages madvise or always, " +
-            "for faster lookups (README, Huge pages)";
+            "for a faster store (README, Huge pages)";
     }
 
     /** @return the AnonHugePages of an smaps file in bytes, or -1 if it has none */
