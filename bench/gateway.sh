@@ -30,7 +30,9 @@ TOOL_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-tool-gc.log":uptime,level,tag
 
 start_redis redis-gateway
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
+# Waits for the service to finish stopping (it closes every session and writes what is dirty), so that a run
+# started right after finds the port free.
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
 READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
 READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
 READSTATES_MAX_SESSIONS=${MAX_SESSIONS:-20000} READSTATES_LOG_LEVEL=WARN \
