@@ -133,7 +133,7 @@ public final class RedisLayout
         /** @return an EVALSHA of the script on one key; the caller adds the arguments. */
         Request call(final String key)
         {
-            return Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(key);
+            return call(List.of(key));
         }
 
         /** @return an EVALSHA of the script on these keys; the caller adds the arguments. */
