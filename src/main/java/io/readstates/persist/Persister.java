@@ -324,7 +324,6 @@ public final class Persister
      */
     private final class BatchBuilder implements DirtyRecordVisitor
     {
-        private boolean callPerUser;
         private List<Request> requests;
         private final List<ReadStateWrite> calls = new ArrayList<>();
         private ReadStateWrite current;
@@ -334,7 +333,6 @@ public final class Persister
         void start(final List<Request> first)
         {
             requests = new ArrayList<>(first);
-            callPerUser = redis.isCluster();
             calls.clear();
             current = null;
         }
@@ -345,13 +343,14 @@ public final class Persister
         {
             if (current == null || currentUser != userId)
             {
-                if (current == null || callPerUser)
+                if (current == null || redis.isCluster())
                 {
                     current = new ReadStateWrite();
                     calls.add(current);
                 }
                 current.user(userId, epochs.applyAsLong(userId));
                 currentUser = userId;
+                // The calls follow the requests that go first, in order, once finished.
                 writeAt[writes] = requests.size() + calls.size() - 1;
                 writeUser[writes] = current.users() - 1;
                 writeFirstRecord[writes] = sent;
