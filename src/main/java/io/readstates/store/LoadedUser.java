@@ -21,8 +21,10 @@ public final class LoadedUser
         return this;
     }
 
+    /** @throws IllegalArgumentException if the version is out of range (see {@link ReadStateRules#MAX_VERSION}). */
     public LoadedUser add(final long channelId, final long lastReadMessageId, final int mentionCount, final long version)
     {
+        ReadStateRules.checkVersion(version);
         if (size == channelIds.length)
         {
             final int capacity = size * 2;

@@ -7,6 +7,13 @@ package io.readstates.store;
  */
 public final class ReadStateRules
 {
+    /**
+     * The highest version a read state can have: 2^37 - 1, about 137 billion changes of one user's read
+     * state of one channel (four years at one change every millisecond). The off-heap store keeps a
+     * version in 37 bits, so that a record and its link to the next fit in 32 bytes.
+     */
+    public static final long MAX_VERSION = (1L << 37) - 1;
+
     private ReadStateRules()
     {
     }
@@ -26,5 +33,29 @@ public final class ReadStateRules
     public static int plusOne(final int mentionCount)
     {
         return mentionCount == Integer.MAX_VALUE ? mentionCount : mentionCount + 1;
+    }
+
+    /**
+     * @return the version of a read state's next change
+     * @throws IllegalStateException if the read state is at {@link #MAX_VERSION}: it can change no more,
+     *     and is left as it was
+     */
+    public static long nextVersion(final long version)
+    {
+        if (version >= MAX_VERSION)
+        {
+            throw new IllegalStateException("the read state is at the highest version, " + MAX_VERSION + ", and cannot change");
+        }
+        return version + 1;
+    }
+
+    /** @throws IllegalArgumentException if {@code version} is not one a read state can have. */
+    public static long checkVersion(final long version)
+    {
+        if (version < 0 || version > MAX_VERSION)
+        {
+            throw new IllegalArgumentException("a read state's version must be from 0 to " + MAX_VERSION + ", was " + version);
+        }
+        return version;
     }
 }

@@ -1,5 +1,6 @@
 package io.readstates.store;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -8,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The edges of the store contract, for every implementation. */
@@ -269,5 +271,36 @@ class ReadStateStoreTest
             assertEquals(Outcome.FULL, store.install(BOB, huge));
             assertTrue(store.isResident(ALICE), "nothing was evicted for an install that could not fit");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stores.class)
+    void shouldKeepTheHighestVersionAndRefuseToChangeARecordThatReachedIt(final Stores kind)
+    {
+        try (ReadStateStore store = emptyResident(kind, 16, 4, ALICE))
+        {
+            final long highest = ReadStateRules.MAX_VERSION;
+            store.evict(ALICE);
+            store.install(ALICE, new LoadedUser().add(GENERAL, 500, 2, highest - 1).add(GENERAL + 1, 500, 2, highest));
+
+            assertEquals(Outcome.CHANGED, store.ack(ALICE, GENERAL, 600));
+            assertEquals(highest, get(store, ALICE, GENERAL).version);
+            assertThrows(IllegalStateException.class, () -> store.ack(ALICE, GENERAL, 700));
+            assertThrows(IllegalStateException.class, () -> store.delete(ALICE, GENERAL + 1));
+
+            final ReadState refused = get(store, ALICE, GENERAL);
+            assertEquals(600, refused.lastReadMessageId, "a refused change leaves the record as it was");
+            assertEquals(highest, refused.version);
+            assertEquals(500, get(store, ALICE, GENERAL + 1).lastReadMessageId);
+            assertEquals(2, store.forEach(ALICE, (channel, lastRead, mentions, version) -> { }),
+                "the highest versions leave the user's records linked");
+        }
+    }
+
+    @Test
+    void shouldRefuseToLoadAVersionOutOfRange()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new LoadedUser().add(GENERAL, 500, 0, ReadStateRules.MAX_VERSION + 1));
+        assertThrows(IllegalArgumentException.class, () -> new LoadedUser().add(GENERAL, 500, 0, -1));
     }
 }

@@ -15,7 +15,8 @@ import org.agrona.UnsafeApi;
  * <p>The memory comes from {@code Unsafe.allocateMemory}, not {@code ByteBuffer.allocateDirect}: it is
  * not counted against {@code -XX:MaxDirectMemorySize} (which defaults to the heap size), no Java
  * buffer's 2 GiB limit applies, and pages the store has not written yet are not committed by the
- * operating system.
+ * operating system. The first element starts on a cache line, so an element whose size divides 64
+ * never spans two lines (malloc aligns large blocks to 16 bytes only).
  */
 final class OffHeapArray implements AutoCloseable
 {
@@ -24,6 +25,11 @@ final class OffHeapArray implements AutoCloseable
     static final String BOUNDS_CHECKS_PROPERTY = "readstates.offheap.boundsChecks";
     private static final boolean BOUNDS_CHECKS = Boolean.getBoolean(BOUNDS_CHECKS_PROPERTY);
 
+    private static final int CACHE_LINE = 64;
+    /** Bytes an array holds beyond its elements: the room to align the first one. */
+    static final int ALIGNMENT_BYTES = CACHE_LINE - 1;
+
+    private final long allocation;
     private final long base;
     private final int length;
     private final int elementBytes;
@@ -42,16 +48,18 @@ final class OffHeapArray implements AutoCloseable
         this.length = length;
         this.elementBytes = elementBytes;
         this.bytes = (long)length * elementBytes;
-        this.base = UnsafeApi.allocateMemory(bytes);
+        this.allocation = UnsafeApi.allocateMemory(bytes + ALIGNMENT_BYTES);
+        this.base = (allocation + CACHE_LINE - 1) & -CACHE_LINE;
         if (zeroed)
         {
             UnsafeApi.setMemory(base, bytes, (byte)0);
         }
     }
 
+    /** @return the native bytes held, the room to align the first element included. */
     long bytes()
     {
-        return bytes;
+        return bytes + ALIGNMENT_BYTES;
     }
 
     int length()
@@ -114,7 +122,7 @@ final class OffHeapArray implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            UnsafeApi.freeMemory(base);
+            UnsafeApi.freeMemory(allocation);
         }
     }
 }

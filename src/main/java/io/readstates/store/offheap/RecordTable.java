@@ -10,22 +10,24 @@ import static io.readstates.store.offheap.OffHeapArray.NIL;
  * deletion (see {@link Probing}).
  *
  * <pre>
- *   0            8           16         24         28         32        36
- *   +------------+-----------+----------+----------+----------+---------+
- *   | channel id | last read | version  | mentions | owner    | next    |
- *   +------------+-----------+----------+----------+----------+---------+
- *    long         long        long       int        int        int
+ *   0            8           16                       24         28        32
+ *   +------------+-----------+------------------------+----------+---------+
+ *   | channel id | last read | next + 1  |  version   | mentions | owner   |
+ *   +------------+-----------+------------------------+----------+---------+
+ *    long         long        27 bits     37 bits      int        int
  * </pre>
  *
  * {@code owner} holds the slot of the record's user in the {@link UserTable}, plus one, in its low
- * {@value #USER_SLOT_BITS} bits (0: the slot is empty) and the flags above them; {@code next} is the
- * next record of the same user, whose first record is the user's {@code head}.
+ * {@value #USER_SLOT_BITS} bits (0: the slot is empty) and the flags above them. The third long holds
+ * the record's version in its low {@value #VERSION_BITS} bits and, above them, the next record of the
+ * same user plus one (0: none); the user's first record is its {@code head}.
  *
  * <p>A record does not hold its user's id: the user slot names the user in 4 bytes instead of 8, and a
- * lookup, which has found the user in the user index, compares slots. That is what brings a record to
- * 36 bytes: 42.4 bytes of table per read state at a load factor of 0.85, 47.9 with the users' share
- * when the store is planned for 8 read states per user.
- * Records are not aligned to 8 bytes; the hardware this runs on reads unaligned longs at the same cost.
+ * lookup, which has found the user in the user index, compares slots. Sharing a long between the
+ * version and the link is what brings a record to 32 bytes: two per cache line, never one across two,
+ * and a table at a load factor of {@value OffHeapReadStateStore#RECORD_LOAD_FACTOR} within the 48
+ * bytes per read state, the users' share included, with shorter probes than 36-byte records needed at
+ * 0.85 for the same budget. A version is at most {@link io.readstates.store.ReadStateRules#MAX_VERSION}.
  *
  * <p><b>Records move.</b> Deleting one shifts later records of its probe run back into the hole, so a
  * record's slot number is only good until the next {@link #remove}; a moved record's user list is
@@ -35,12 +37,15 @@ final class RecordTable implements AutoCloseable
 {
     static final int CHANNEL_ID_OFFSET = 0;
     static final int LAST_READ_OFFSET = CHANNEL_ID_OFFSET + Long.BYTES;
-    static final int VERSION_OFFSET = LAST_READ_OFFSET + Long.BYTES;
-    static final int MENTIONS_OFFSET = VERSION_OFFSET + Long.BYTES;
+    static final int NEXT_AND_VERSION_OFFSET = LAST_READ_OFFSET + Long.BYTES;
+    static final int MENTIONS_OFFSET = NEXT_AND_VERSION_OFFSET + Long.BYTES;
     static final int OWNER_OFFSET = MENTIONS_OFFSET + Integer.BYTES;
-    static final int NEXT_OFFSET = OWNER_OFFSET + Integer.BYTES;
     /** Bytes per record slot. */
-    static final int LENGTH = NEXT_OFFSET + Integer.BYTES;
+    static final int LENGTH = OWNER_OFFSET + Integer.BYTES;
+
+    /** Low bits of the third long that hold the version; the link to the next record takes the rest. */
+    static final int VERSION_BITS = 37;
+    private static final long VERSION_MASK = (1L << VERSION_BITS) - 1;
 
     /** Flag: changed since Redis last confirmed it. */
     static final int DIRTY = 1;
@@ -49,7 +54,7 @@ final class RecordTable implements AutoCloseable
 
     /** Bits of {@code owner} that hold the user slot plus one. */
     static final int USER_SLOT_BITS = 27;
-    /** The most user slots, and records, one store can hold. */
+    /** The most user slots one store can hold, and the most slots of its record table. */
     static final int MAX_SLOTS = (1 << USER_SLOT_BITS) - 2;
     private static final int USER_SLOT_MASK = (1 << USER_SLOT_BITS) - 1;
 
@@ -65,13 +70,14 @@ final class RecordTable implements AutoCloseable
      */
     RecordTable(final int capacity, final double loadFactor, final UserTable users)
     {
-        if (capacity > MAX_SLOTS)
-        {
-            throw new IllegalArgumentException("too many records for one store: " + capacity + " > " + MAX_SLOTS);
-        }
         this.capacity = capacity;
         this.users = users;
         this.probing = new Probing(capacity, loadFactor);
+        if (probing.buckets() > MAX_SLOTS)
+        {
+            throw new IllegalArgumentException("too many records for one store: " + capacity + " need " + probing.buckets() +
+                " slots, more than a record can link to (" + MAX_SLOTS + ")");
+        }
         this.slots = new OffHeapArray(probing.buckets(), LENGTH, true);
     }
 
@@ -124,9 +130,10 @@ final class RecordTable implements AutoCloseable
             record = probing.next(record);
         }
         slots.putLong(record, CHANNEL_ID_OFFSET, channelId);
-        set(record, 0, 0, 0);
+        slots.putLong(record, LAST_READ_OFFSET, 0);
+        slots.putLong(record, NEXT_AND_VERSION_OFFSET, link(nextOfUser));
+        slots.putInt(record, MENTIONS_OFFSET, 0);
         slots.putInt(record, OWNER_OFFSET, userSlot + 1);
-        slots.putInt(record, NEXT_OFFSET, nextOfUser);
         used++;
         return record;
     }
@@ -172,7 +179,8 @@ final class RecordTable implements AutoCloseable
     {
         slots.putLong(record, LAST_READ_OFFSET, lastRead);
         slots.putInt(record, MENTIONS_OFFSET, mentions);
-        slots.putLong(record, VERSION_OFFSET, version);
+        final long linked = slots.getLong(record, NEXT_AND_VERSION_OFFSET) & ~VERSION_MASK;
+        slots.putLong(record, NEXT_AND_VERSION_OFFSET, linked | version);
     }
 
     long channelId(final int record)
@@ -192,7 +200,7 @@ final class RecordTable implements AutoCloseable
 
     long version(final int record)
     {
-        return slots.getLong(record, VERSION_OFFSET);
+        return slots.getLong(record, NEXT_AND_VERSION_OFFSET) & VERSION_MASK;
     }
 
     int userSlot(final int record)
@@ -202,12 +210,18 @@ final class RecordTable implements AutoCloseable
 
     int next(final int record)
     {
-        return slots.getInt(record, NEXT_OFFSET);
+        return (int)(slots.getLong(record, NEXT_AND_VERSION_OFFSET) >>> VERSION_BITS) - 1;
     }
 
     void setNext(final int record, final int next)
     {
-        slots.putInt(record, NEXT_OFFSET, next);
+        slots.putLong(record, NEXT_AND_VERSION_OFFSET, link(next) | version(record));
+    }
+
+    /** The link to {@code next} (or to none, with {@code NIL}) in the bits above the version. */
+    private static long link(final int next)
+    {
+        return (long)(next + 1) << VERSION_BITS;
     }
 
     int flags(final int record)

@@ -204,6 +204,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
         {
             return Outcome.UNCHANGED;
         }
+        final long version = ReadStateRules.nextVersion(r == null ? 0 : r.version);
         if (r == null)
         {
             if (!makeRoom(1, 0, user))
@@ -225,7 +226,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
         }
         r.lastRead = lastRead;
         r.mentions = mentions;
-        r.version++;
+        r.version = version;
         markDirty(user, r);
         return Outcome.CHANGED;
     }
@@ -269,10 +270,11 @@ public final class OnHeapReadStateStore implements ReadStateStore
 
     private void tombstone(final User user, final Record r)
     {
+        final long version = ReadStateRules.nextVersion(r.version);
         r.deleted = true;
         r.lastRead = 0;
         r.mentions = 0;
-        r.version++;
+        r.version = version;
         readStates--;
         markDirty(user, r);
     }
