@@ -175,6 +175,7 @@ final class RecordTable implements AutoCloseable
         setNext(r, to);
     }
 
+    /** @param version at most {@link io.readstates.store.ReadStateRules#MAX_VERSION}, or it would overwrite the link */
     void set(final int record, final long lastRead, final int mentions, final long version)
     {
         slots.putLong(record, LAST_READ_OFFSET, lastRead);
