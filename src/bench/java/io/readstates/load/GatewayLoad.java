@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ final class GatewayLoad
     private static final long CHANNEL_OFFSET = 500_000L;
     private static final String READY = "\"op\":\"ready\"";
     private static final String BADGES = "\"op\":\"badges\"";
+    private static final long MAX_US = 60_000_000L;
 
     private final Options options;
 
@@ -102,8 +104,17 @@ final class GatewayLoad
         measureFrom[0] = start + warmupS * 1_000_000_000L;
         end[0] = measureFrom[0] + durationS * 1_000_000_000L;
         final long[] failed = {0};
+        // The tool's own share of the latency, beside the end-to-end figure: how late it sent each message,
+        // and when the service's 202 came back. Recorded on the event loop, like the frames, until the freeze.
+        final Histogram sendLag = new Histogram(MAX_US, 3);
+        final Histogram answered = new Histogram(MAX_US, 3);
         ConstantRate.drive(vertx, rate, start, measureFrom[0], end[0], recorder, (intended, index) ->
         {
+            final boolean measured = intended >= measureFrom[0] && intended < end[0];
+            if (measured)
+            {
+                sendLag.recordValue(micros(System.nanoTime() - intended));
+            }
             final int target = random.nextInt(sockets);
             if (pendingSince[target] == 0)
             {
@@ -117,12 +128,30 @@ final class GatewayLoad
                 {
                     failed[0]++;
                 }
+                else if (measured && !recorder.isFrozen())
+                {
+                    answered.recordValue(micros(System.nanoTime() - intended));
+                }
             });
         });
         recorder.summary(System.out, label + " (message -> badges frame)", durationS);
         System.out.printf("  %d messages failed%n", failed[0]);
+        print("the tool's lag, intended to sent", sendLag);
+        print("intended to 202 answered", answered);
         recorder.close();
         vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    private static long micros(final long nanos)
+    {
+        return Math.min(Math.max(1, nanos / 1000), MAX_US);
+    }
+
+    private static void print(final String what, final Histogram histogram)
+    {
+        System.out.printf("  %s, in us: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", what, histogram.getValueAtPercentile(50),
+            histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9),
+            histogram.getMaxValue());
     }
 
     private static long userId(final int index)

@@ -129,6 +129,12 @@ final class Recorder
         frozen = true;
     }
 
+    /** @return true once {@link #freeze} was called; ask on the thread that records. */
+    boolean isFrozen()
+    {
+        return frozen;
+    }
+
     /** Closes the current second of the timeline; its row is finished on the rows' thread. */
     void tick()
     {
