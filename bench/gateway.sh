@@ -5,6 +5,7 @@
 # the GC pauses of the service and of the tool, and the CPU of every process. Writes $OUT/gateway.md.
 #   bench/gateway.sh
 #   SHARDS=2 GC=G1 TOOL_GC=Parallel TOOL_HEAP="-Xms4g -Xmx4g" bench/gateway.sh
+#   CANARY=1 bench/gateway.sh   (also a canary on each core: bench/canary.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,14 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/li
 
 taskset -c "$LOAD_CPU" bench/proc-cpu.py sample "$OUT/gateway-cpu.txt" "$SERVICE" &
 PIDS+=($!)
+# CANARY=1: a canary on each core (bench/canary.py) for time the host takes that /proc does not show;
+# about 5% of a core each, so off unless asked for.
+if [[ "${CANARY:-0}" == 1 ]]; then
+  for cpu in "$SERVICE_CPU" "$LOAD_CPU"; do
+    taskset -c "$cpu" bench/canary.py run "$OUT/gateway-canary-cpu$cpu.csv" &
+    PIDS+=($!)
+  done
+fi
 # Every 5 s: the service's metrics, and how far each GC log has got, to cut both to the measured window.
 mkdir -p "$OUT/gateway-scrapes"
 : > "$OUT/gateway-marks.txt"
@@ -91,6 +100,15 @@ find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -dele
   echo
   echo "| process or thread | name (core) | % of a core |"
   echo "|---|---|---|"
-  bench/proc-cpu.py top "$OUT/gateway-cpu.txt" "$WINDOW" 10
+  # Up to END: the summaries above run after it, and their JVMs are not the run's.
+  bench/proc-cpu.py top "$OUT/gateway-cpu.txt" "$WINDOW" 10 "$END"
+  if [[ "${CANARY:-0}" == 1 ]]; then
+    echo
+    echo "Canaries over the same $WINDOW s (a wake every millisecond; late wakes are time the core was gone):"
+    echo
+    echo '```'
+    bench/canary.py summary "${CANARY_LIMIT_MS:-5}" "$FROM" "$END" "$OUT"/gateway-canary-cpu*.csv
+    echo '```'
+  fi
 } > "$OUT/gateway.md"
 cat "$OUT/gateway.md"

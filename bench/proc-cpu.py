@@ -2,7 +2,8 @@
 """Per-second CPU of every process of the machine (and of the threads of the processes named), from /proc.
 
   bench/proc-cpu.py sample OUT.txt [PID ...]     # until killed: one line per process (or thread) that ran
-  bench/proc-cpu.py top OUT.txt SECONDS [N]      # the N busiest over the last SECONDS seconds, in % of a core
+  bench/proc-cpu.py top OUT.txt SECONDS [N] [END]  # the N busiest over the SECONDS seconds up to END (epoch;
+                                                 # default: the last sampled), in % of a core
 
 A line: epoch second, pid (or pid/task/tid), CPU ticks (1/100 s) in that second, core last run on, name.
 """
@@ -43,13 +44,13 @@ def sample(out_path, pids):
             time.sleep(1)
 
 
-def top(path, seconds, n):
+def top(path, seconds, n, end=None):
     rows = [line.split() for line in open(path)]
-    last = max(int(r[0]) for r in rows)
+    last = end if end is not None else max(int(r[0]) for r in rows)
     used = collections.Counter()
     names = {}
     for second, key, ticks, core, name in rows:
-        if int(second) > last - seconds:
+        if last - seconds < int(second) <= last:
             used[key] += int(ticks)
             names[key] = f"{name} ({core})"
     for key, ticks in used.most_common(n):
@@ -60,4 +61,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "sample":
         sample(sys.argv[2], sys.argv[3:])
     else:
-        top(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 8)
+        top(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 8,
+            int(sys.argv[5]) if len(sys.argv) > 5 else None)
