@@ -49,7 +49,7 @@ final class OffHeapArray implements AutoCloseable
         this.elementBytes = elementBytes;
         this.bytes = (long)length * elementBytes;
         this.allocation = UnsafeApi.allocateMemory(bytes + ALIGNMENT_BYTES);
-        this.base = (allocation + CACHE_LINE - 1) & -CACHE_LINE;
+        this.base = (allocation + ALIGNMENT_BYTES) & -CACHE_LINE;
         if (zeroed)
         {
             UnsafeApi.setMemory(base, bytes, (byte)0);

@@ -36,8 +36,8 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     /**
      * Records are probed in place, so the load factor sets how many slots a lookup scans (2.6 on average
-     * for a record found, at 0.76): the emptiest table that keeps a read state within 48 bytes, users
-     * included, when the store is planned for 8 read states per user.
+     * for a record found, at 0.76): near the emptiest table that keeps a read state within 48 bytes, users
+     * included, when the store is planned for 8 read states per user (47.6 at 0.76).
      */
     static final double RECORD_LOAD_FACTOR = 0.76;
     /** The most records one store can hold: its table's slots must fit in a record's link to the next. */
