@@ -29,7 +29,6 @@ final class GatewayLoad
     private static final long CHANNEL_OFFSET = 500_000L;
     private static final String READY = "\"op\":\"ready\"";
     private static final String BADGES = "\"op\":\"badges\"";
-    private static final long MAX_US = 60_000_000L;
 
     private final Options options;
 
@@ -106,14 +105,14 @@ final class GatewayLoad
         final long[] failed = {0};
         // The tool's own share of the latency, beside the end-to-end figure: how late it sent each message,
         // and when the service's 202 came back. Recorded on the event loop, like the frames, until the freeze.
-        final Histogram sendLag = new Histogram(MAX_US, 3);
-        final Histogram answered = new Histogram(MAX_US, 3);
+        final Histogram sendLag = Recorder.latencies();
+        final Histogram answered = Recorder.latencies();
         ConstantRate.drive(vertx, rate, start, measureFrom[0], end[0], recorder, (intended, index) ->
         {
             final boolean measured = intended >= measureFrom[0] && intended < end[0];
             if (measured)
             {
-                sendLag.recordValue(micros(System.nanoTime() - intended));
+                sendLag.recordValue(Recorder.clamp((System.nanoTime() - intended) / 1000));
             }
             final int target = random.nextInt(sockets);
             if (pendingSince[target] == 0)
@@ -130,7 +129,7 @@ final class GatewayLoad
                 }
                 else if (measured && !recorder.isFrozen())
                 {
-                    answered.recordValue(micros(System.nanoTime() - intended));
+                    answered.recordValue(Recorder.clamp((System.nanoTime() - intended) / 1000));
                 }
             });
         });
@@ -140,11 +139,6 @@ final class GatewayLoad
         print("intended to 202 answered", answered);
         recorder.close();
         vertx.close().toCompletionStage().toCompletableFuture().get();
-    }
-
-    private static long micros(final long nanos)
-    {
-        return Math.min(Math.max(1, nanos / 1000), MAX_US);
     }
 
     private static void print(final String what, final Histogram histogram)

@@ -25,8 +25,8 @@ final class Recorder
 {
     private static final long MAX_US = 600_000_000L;
 
-    private final Histogram total = new Histogram(MAX_US, 3);
-    private final Histogram second = new Histogram(MAX_US, 3);
+    private final Histogram total = latencies();
+    private final Histogram second = latencies();
     /** Optional: one histogram per kind of request, for the summary; see {@link #byKind}. */
     private String[] kindNames = {};
     private Histogram[] kinds = {};
@@ -71,7 +71,7 @@ final class Recorder
         kinds = new Histogram[names.length];
         for (int i = 0; i < names.length; i++)
         {
-            kinds[i] = new Histogram(MAX_US, 3);
+            kinds[i] = latencies();
         }
         return this;
     }
@@ -86,7 +86,14 @@ final class Recorder
         record(latencyUs, answer);
     }
 
-    private static long clamp(final long latencyUs)
+    /** An empty histogram of latencies in microseconds, as every figure of the tool keeps them. */
+    static Histogram latencies()
+    {
+        return new Histogram(MAX_US, 3);
+    }
+
+    /** A latency brought into the range a histogram of {@link #latencies} holds. */
+    static long clamp(final long latencyUs)
     {
         return Math.min(Math.max(1, latencyUs), MAX_US);
     }

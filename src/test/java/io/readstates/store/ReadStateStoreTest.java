@@ -280,8 +280,9 @@ class ReadStateStoreTest
         try (ReadStateStore store = emptyResident(kind, 16, 4, ALICE))
         {
             final long highest = ReadStateRules.MAX_VERSION;
-            store.evict(ALICE);
-            store.install(ALICE, new LoadedUser().add(GENERAL, 500, 2, highest - 1).add(GENERAL + 1, 500, 2, highest));
+            assertTrue(store.evict(ALICE));
+            assertEquals(Outcome.CHANGED,
+                store.install(ALICE, new LoadedUser().add(GENERAL, 500, 2, highest - 1).add(GENERAL + 1, 500, 2, highest)));
 
             assertEquals(Outcome.CHANGED, store.ack(ALICE, GENERAL, 600));
             assertEquals(highest, get(store, ALICE, GENERAL).version);
