@@ -44,3 +44,29 @@ start_redis() {
   REDIS_URL=redis://127.0.0.1:$port
   sleep 1
 }
+
+# start_canaries NAME: unless CANARY=0, a canary on the measured core and one on the tool's
+# (bench/canary.py, $OUT/NAME-canary-cpuN.csv) for the time a host takes a core without reporting steal;
+# each costs about 5% of its core. Sets CANARY_OPTS, the load tool's options that judge each second by
+# them too (a wake later than CANARY_LIMIT_MS, 10 by default, contaminates it), and CANARY_PIDS, to append to
+# --measuredPids. stop_canaries stops them.
+CANARY_OPTS=()
+CANARY_PIDS=
+CANARY_PROCS=()
+start_canaries() {
+  [[ "${CANARY:-1}" == 0 ]] && return 0
+  local files="" cpu
+  for cpu in "$SERVICE_CPU" "$LOAD_CPU"; do
+    taskset -c "$cpu" bench/canary.py run "$OUT/$1-canary-cpu$cpu.csv" &
+    CANARY_PROCS+=($!)
+    CANARY_PIDS+=",$!"
+    files+="${files:+,}$OUT/$1-canary-cpu$cpu.csv"
+  done
+  CANARY_OPTS=(--canaries="$files" --canaryLimitMs="${CANARY_LIMIT_MS:-10}")
+}
+stop_canaries() {
+  [ ${#CANARY_PROCS[@]} -eq 0 ] && return 0
+  kill "${CANARY_PROCS[@]}" 2>/dev/null || true
+  wait "${CANARY_PROCS[@]}" 2>/dev/null || true
+  CANARY_PROCS=()
+}

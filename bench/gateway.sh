@@ -5,7 +5,7 @@
 # the GC pauses of the service and of the tool, and the CPU of every process. Writes $OUT/gateway.md.
 #   bench/gateway.sh
 #   SHARDS=2 GC=G1 TOOL_GC=Parallel TOOL_HEAP="-Xms4g -Xmx4g" bench/gateway.sh
-#   CANARY=1 bench/gateway.sh   (also a canary on each core: bench/canary.py)
+#   CANARY=0 bench/gateway.sh   (without the canary on each core: bench/canary.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,7 @@ start_redis redis-gateway
 PIDS=()
 # Waits for the service to finish stopping (it closes every session and writes what is dirty), so that a run
 # started right after finds the port free.
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; stop_canaries' EXIT
 READSTATES_HTTP_PORT=$PORT READSTATES_REDIS_URL=$REDIS_URL READSTATES_INTERNAL_TOKEN=$TOKEN \
 READSTATES_USER_TOKEN_SECRET=$SECRET READSTATES_SHARDS=$SHARDS READSTATES_CACHE_BYTES=$((256 << 20)) \
 READSTATES_MAX_SESSIONS=${MAX_SESSIONS:-20000} READSTATES_LOG_LEVEL=WARN \
@@ -44,14 +44,7 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/li
 
 taskset -c "$LOAD_CPU" bench/proc-cpu.py sample "$OUT/gateway-cpu.txt" "$SERVICE" &
 PIDS+=($!)
-# CANARY=1: a canary on each core (bench/canary.py) for time the host takes that /proc does not show;
-# about 5% of a core each, so off unless asked for.
-if [[ "${CANARY:-0}" == 1 ]]; then
-  for cpu in "$SERVICE_CPU" "$LOAD_CPU"; do
-    taskset -c "$cpu" bench/canary.py run "$OUT/gateway-canary-cpu$cpu.csv" &
-    PIDS+=($!)
-  done
-fi
+start_canaries gateway
 # Every 5 s: the service's metrics, and how far each GC log has got, to cut both to the measured window.
 mkdir -p "$OUT/gateway-scrapes"
 : > "$OUT/gateway-marks.txt"
@@ -65,7 +58,7 @@ PIDS+=($!)
 LINES=$(taskset -c "$LOAD_CPU" "$JAVA" $TOOL_HEAP "${GC_FLAG[$TOOL_GC]}" -XX:+AlwaysPreTouch "$TOOL_GC_LOG" \
   -jar target/readstates-bench.jar gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" \
   --sockets="$SOCKETS" --rate="$GATEWAY_RATE" --warmup="$WARMUP" --duration="$GATEWAY_S" --out="$OUT" \
-  --label=gateway --connections=128 --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")")
+  --label=gateway --connections=128 --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}")
 echo "$LINES"
 END=$(date +%s)
 curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$END.txt"
@@ -102,12 +95,12 @@ find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -dele
   echo "|---|---|---|"
   # Up to END: the summaries above run after it, and their JVMs are not the run's.
   bench/proc-cpu.py top "$OUT/gateway-cpu.txt" "$WINDOW" 10 "$END"
-  if [[ "${CANARY:-0}" == 1 ]]; then
+  if [[ ${#CANARY_PROCS[@]} -gt 0 ]]; then
     echo
     echo "Canaries over the same $WINDOW s (a wake every millisecond; late wakes are time the core was gone):"
     echo
     echo '```'
-    bench/canary.py summary "${CANARY_LIMIT_MS:-5}" "$FROM" "$END" "$OUT"/gateway-canary-cpu*.csv
+    bench/canary.py summary "${CANARY_LIMIT_MS:-10}" "$FROM" "$END" "$OUT"/gateway-canary-cpu*.csv
     echo '```'
   fi
 } > "$OUT/gateway.md"

@@ -34,7 +34,8 @@ declare -A CACHE_BYTES=([offheap]=$((SLOTS * 48)) [onheap]=$((SLOTS * 141)))
 POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
 
 start_redis redis
-trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; true' EXIT
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; stop_canaries' EXIT
+start_canaries run
 
 {
   echo "# GC benchmark results"
@@ -46,6 +47,8 @@ trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" 
   echo "Cache: room for ${CACHE_SHARE}% of the hot users' read states (evictions/s: users evicted per measured second)."
   echo
   echo "Placement: service and bare endpoint on core $SERVICE_CPU, load tool and Redis on core $LOAD_CPU."
+  echo "A second is contaminated when other processes used more than 30% of a core, steal passed 10%, or (unless"
+  echo "CANARY=0) a canary on either core (bench/canary.py) woke more than ${CANARY_LIMIT_MS:-10} ms late."
   echo "Each collector's bare endpoint (a Vert.x server answering a constant, same JVM flags) takes the same"
   echo "load from the same tool first; p99 / bare is the ratio of the two p99s."
   echo
@@ -68,7 +71,7 @@ for gc in $COLLECTORS; do
   for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
   tool_gc_logged "$OUT/$gc-bare-tool-gc.log" run --url="http://127.0.0.1:$BARE_PORT" --token=x --rate="$RATE" --warmup="$WARMUP" \
     --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$gc-bare" --connections=256 \
-    --measuredPids="$BARE,$(cat "$REDIS_PIDFILE")" "${POPULATION[@]}" | tee "$OUT/$gc-bare-summary.txt"
+    --measuredPids="$BARE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}" "${POPULATION[@]}" | tee "$OUT/$gc-bare-summary.txt"
   kill "$BARE"; wait "$BARE" || true; BARE=
   BARE_P99=$(awk '/latency us/ {print $8/1000}' "$OUT/$gc-bare-summary.txt")
   for store in $STORES; do
@@ -89,7 +92,7 @@ for gc in $COLLECTORS; do
     GC_LINES_BEFORE=$(wc -l < "$OUT/$label-gc.log")
     tool_gc_logged "$OUT/$label-tool-gc.log" run --url="http://127.0.0.1:$PORT" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" \
       --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$label" --connections=256 \
-      --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")" \
+      --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}" \
       "${POPULATION[@]}" > "$OUT/$label-summary.txt" &
     LOAD=$!
     sleep "$WARMUP"

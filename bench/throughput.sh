@@ -23,7 +23,7 @@ POPULATION=(--hotUsers=100000 --coldUsers=0 --channelsPerUser=8)
 
 start_redis redis-throughput
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; stop_canaries' EXIT
 "${TOOL[@]}" preload --redis="$REDIS_URL" "${POPULATION[@]}"
 
 start_service() {
@@ -71,9 +71,12 @@ done
 kill "$BARE"
 HOT_LINES=$("${TOOL[@]}" hot --url="http://127.0.0.1:$PORT" --token="$TOKEN" --redis="$REDIS_URL" --users=5 --rate=2000 --duration=30)
 echo "$HOT_LINES"
+# Canaries for the gateway's run only: on the service's core they would take a share of its saturation.
+start_canaries gateway
 GATEWAY_LINES=$("${TOOL[@]}" gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" --sockets="$SOCKETS" \
   --rate="$GATEWAY_RATE" --warmup=10 --duration="$GATEWAY_S" --out="$OUT" --label=gateway --connections=128 \
-  --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")")
+  --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}")
+stop_canaries
 echo "$GATEWAY_LINES"
 stop_service
 

@@ -60,7 +60,7 @@ final class GatewayLoad
         }
         Future.all(lanes).toCompletionStage().toCompletableFuture().get();
 
-        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids());
+        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options);
         final long[] pendingSince = new long[sockets];
         final long[] measureFrom = {Long.MAX_VALUE};
         final long[] end = {Long.MAX_VALUE};

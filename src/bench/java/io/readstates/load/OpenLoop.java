@@ -40,7 +40,7 @@ final class OpenLoop
         final Path out = Path.of(options.text("out", "."));
         final String label = options.text("label", "run");
         // Kind 2 * op + 1 for a cold user's request, which the service may have to load from Redis first.
-        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options.measuredPids())
+        final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options)
             .byKind("ack hot", "ack cold", "read hot", "read cold", "message hot", "message cold", "badges hot", "badges cold");
 
         final Vertx vertx = LoadTool.vertx();

@@ -8,18 +8,21 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, one per kind of
- * request if asked, and one per second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors). Recorded from one
- * thread only. Each second's row is finished on a thread of its own, which reads the CPU figures from
- * /proc: that takes milliseconds, and on the recording thread it would stall the load once a second.
+ * request if asked, and one per second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors, and
+ * what judges the second: the others' CPU, steal, the canaries' latest wake). Recorded from one thread only. Each
+ * second's row is finished on a thread of its own, which reads the CPU figures from /proc: that takes milliseconds,
+ * and on the recording thread it would stall the load once a second. With canaries, a row waits there until every
+ * canary has written the seconds it overlaps, about a second.
  */
 final class Recorder
 {
@@ -32,7 +35,8 @@ final class Recorder
     private Histogram[] kinds = {};
     private final PrintWriter timeline;
     private final CpuAccount cpu;
-    /** Finishes the timeline's rows: samples the CPU, counts contaminated seconds, writes. */
+    private final Canaries canaries;
+    /** Finishes the timeline's rows: samples the CPU, reads the canaries, counts contaminated seconds, writes. */
     private final ExecutorService rows = Executors.newSingleThreadExecutor(task ->
     {
         final Thread thread = new Thread(task, "timeline");
@@ -41,6 +45,9 @@ final class Recorder
     });
     /** Written on the rows' thread; read once it has finished. */
     private int contaminatedSeconds;
+    private int canarySeconds;
+    /** On the rows' thread: the rows that wait for the canaries. */
+    private final ArrayDeque<Row> waiting = new ArrayDeque<>();
     private long errors;
     /** Errors by kind ("status 503", or the exception's class), for the summary. */
     private final Map<String, Long> errorKinds = new TreeMap<>();
@@ -51,16 +58,18 @@ final class Recorder
     private int seconds;
 
     /**
-     * @param measuredPids the processes under measurement (the service, its Redis); every other process's
-     * CPU is accounted per second, see {@link CpuAccount}
+     * @param options {@code --measuredPids}: the processes under measurement (the service, its Redis, the
+     * canaries), every other process's CPU is accounted per second (see {@link CpuAccount}); {@code --canaries}
+     * and {@code --canaryLimitMs}, see {@link Canaries}
      */
-    Recorder(final Path timelineCsv, final List<Long> measuredPids) throws IOException
+    Recorder(final Path timelineCsv, final Options options) throws IOException
     {
         timeline = timelineCsv == null ? null : new PrintWriter(Files.newBufferedWriter(timelineCsv));
-        cpu = new CpuAccount(measuredPids);
+        cpu = new CpuAccount(options.measuredPids());
+        canaries = Canaries.of(options);
         if (timeline != null)
         {
-            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,contaminated");
+            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,canary_ms,contaminated");
         }
     }
 
@@ -151,22 +160,67 @@ final class Recorder
             second.getMaxValue(), secondErrors);
         second.reset();
         secondErrors = 0;
+        final long endMs = System.currentTimeMillis();
         rows.execute(() ->
         {
             cpu.sample();
-            contaminatedSeconds += cpu.contaminated() ? 1 : 0;
+            waiting.add(new Row(latencies, cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated(),
+                Math.floorDiv(endMs - 1000, 1000), Math.floorDiv(endMs - 1, 1000)));
+            writeRows(false);
+        });
+    }
+
+    /** A second of the timeline, its CPU figures taken, and the epoch seconds it overlaps. */
+    private record Row(String latencies, double othersPercent, double stealPercent, boolean cpuContaminated,
+                       long fromSecond, long toSecond)
+    {
+    }
+
+    /**
+     * Writes the waiting rows that the canaries have covered, in order; {@code all} writes the rest too,
+     * a second no canary covered counting as contaminated (a canary that wrote nothing for seconds was not
+     * given its core).
+     */
+    private void writeRows(final boolean all)
+    {
+        canaries.poll();
+        while (!waiting.isEmpty() && (all || canaries.cover(waiting.peek().toSecond())))
+        {
+            final Row row = waiting.remove();
+            final boolean covered = canaries.cover(row.toSecond());
+            final double canaryMs = canaries.latestWakeMs(row.fromSecond(), row.toSecond());
+            final boolean canaryLate = canaries.any() && (!covered || canaryMs > canaries.limitMs());
+            final boolean contaminated = row.cpuContaminated() || canaryLate;
+            contaminatedSeconds += contaminated ? 1 : 0;
+            canarySeconds += canaryLate ? 1 : 0;
             if (timeline != null)
             {
-                timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%d%n", latencies,
-                    cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated() ? 1 : 0);
+                timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%s,%d%n", row.latencies(), row.othersPercent(),
+                    row.stealPercent(), !canaries.any() ? "" : covered ? String.format(java.util.Locale.ROOT, "%.1f", canaryMs) : "missing",
+                    contaminated ? 1 : 0);
                 timeline.flush();
             }
-        });
+        }
     }
 
     /** Waits for the last rows: after this, the timeline and the count of contaminated seconds are complete. */
     private void finishRows()
     {
+        if (rows.isShutdown())
+        {
+            return;
+        }
+        rows.execute(() ->
+        {
+            // The canaries write a second's row just after it ends: give them that, and a little more.
+            final long deadline = System.nanoTime() + 3_000_000_000L;
+            while (!waiting.isEmpty() && !canaries.cover(waiting.peekLast().toSecond()) && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(50_000_000L);
+                canaries.poll();
+            }
+            writeRows(true);
+        });
         rows.shutdown();
         try
         {
@@ -196,9 +250,10 @@ final class Recorder
         {
             out.printf("  errors: %s%n", errorKinds.toString().replaceAll("[{}]", ""));
         }
-        out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%n",
+        out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%s%n",
             contaminatedSeconds, this.seconds, this.seconds == 0 ? 0 : 100.0 * contaminatedSeconds / this.seconds,
-            CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT);
+            CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT, !canaries.any() ? ", no canaries" :
+                String.format(java.util.Locale.ROOT, ", or a canary woke more than %.0f ms late (%d seconds)", canaries.limitMs(), canarySeconds));
         if (unanswered > 0)
         {
             out.printf("  %d answered more than 2 s after the end, not counted%n", unanswered);
