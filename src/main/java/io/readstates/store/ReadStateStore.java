@@ -66,7 +66,10 @@ public interface ReadStateStore extends AutoCloseable
     /** Deletes one read state; the deletion is dirty until written. UNCHANGED if there was none. */
     Outcome delete(long userId, long channelId);
 
-    /** Deletes every read state of a user; UNCHANGED if it had none. */
+    /**
+     * Deletes every read state of a user; UNCHANGED if it had none. All or none: if one of them is at the
+     * highest version, throws as a change of it would, having deleted nothing.
+     */
     Outcome deleteUser(long userId);
 
     /**

@@ -298,6 +298,26 @@ class ReadStateStoreTest
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Stores.class)
+    void shouldNotDeleteAUserInPartWhenOneOfItsRecordsReachedTheHighestVersion(final Stores kind)
+    {
+        try (ReadStateStore store = emptyResident(kind, 16, 4, ALICE))
+        {
+            assertTrue(store.evict(ALICE));
+            // The record that cannot change sits between two that can, whichever way the user's records are walked.
+            assertEquals(Outcome.CHANGED, store.install(ALICE, new LoadedUser()
+                .add(GENERAL, 500, 2, 7).add(GENERAL + 1, 500, 2, ReadStateRules.MAX_VERSION).add(GENERAL + 2, 500, 2, 7)));
+
+            assertThrows(IllegalStateException.class, () -> store.deleteUser(ALICE));
+
+            assertEquals(3, store.readStates(), "no record was deleted");
+            assertEquals(7, get(store, ALICE, GENERAL).version);
+            assertEquals(7, get(store, ALICE, GENERAL + 2).version);
+            assertTrue(store.evict(ALICE), "nothing was left dirty");
+        }
+    }
+
     @Test
     void shouldRefuseToLoadAVersionOutOfRange()
     {

@@ -266,6 +266,14 @@ public final class OffHeapReadStateStore implements ReadStateStore
             return Outcome.NOT_RESIDENT;
         }
         users.touch(user);
+        // All or nothing: a record that can change no more refuses the whole deletion before any of it.
+        for (int r = users.head(user); r != NIL; r = records.next(r))
+        {
+            if (!records.isDeleted(r))
+            {
+                ReadStateRules.nextVersion(records.version(r));
+            }
+        }
         boolean deleted = false;
         for (int r = users.head(user); r != NIL; r = records.next(r))
         {

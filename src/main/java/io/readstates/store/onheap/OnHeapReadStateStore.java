@@ -256,6 +256,14 @@ public final class OnHeapReadStateStore implements ReadStateStore
         {
             return Outcome.NOT_RESIDENT;
         }
+        // All or nothing: a record that can change no more refuses the whole deletion before any of it.
+        for (final Record r : user.records.values())
+        {
+            if (!r.deleted)
+            {
+                ReadStateRules.nextVersion(r.version);
+            }
+        }
         boolean deleted = false;
         for (final Record r : user.records.values())
         {
