@@ -110,7 +110,7 @@ final class Canaries
         int start = 0;
         for (int end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start))
         {
-            // epoch second, wakes, latest wake in ms, wakes later than 2 ms
+            // epoch second, wakes, latest wake in ms, then what the tool does not judge by
             final String[] fields = text.substring(start, end).split(",");
             final long second = Long.parseLong(fields[0]);
             latestBySecond.merge(second, Double.parseDouble(fields[2]), Math::max);
