@@ -3,9 +3,10 @@
 
 The scripts' contamination test counts the CPU of other processes and the steal in /proc/stat; on a
 virtual machine whose host does not report steal, a vCPU descheduled by the host shows in neither.
-A canary pinned to a core asks to wake every millisecond and records how late it woke: a thread
-that has just become runnable preempts a busy one on an otherwise healthy core within a fraction of a
-millisecond, so a wake several milliseconds late means the core itself was gone.
+A canary pinned to a core asks to wake every millisecond and records how late it woke. Started at a
+real-time priority (chrt -f 1 taskset -c CORE ...), it preempts any ordinary thread on waking, so a wake
+several milliseconds late means the core itself was gone. (At the normal priority, busy threads on
+the core delay it too: three of them, 8.5 ms.)
 
 Each wake also times a fixed piece of work: a host that shares the core's hardware with a busy
 neighbour, or slows it, makes that work take longer without making a wake late. Compare the median of
@@ -13,7 +14,7 @@ a second with the run's fastest second.
 
   canary.py run OUT          one line per second to OUT: epoch second, wakes, latest wake in ms,
                              wakes later than 2 ms, median time of the work in microseconds; until
-                             killed (start it under taskset -c CORE)
+                             killed (start it under chrt -f 1 taskset -c CORE)
   canary.py summary LIMIT_MS FROM TO FILE...
                              per file, the seconds from FROM to TO (epoch, inclusive) whose latest
                              wake was later than LIMIT_MS, and the latest wake of all

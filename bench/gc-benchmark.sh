@@ -62,6 +62,15 @@ evictions() {
     awk '/^readstates_evictions_total/ { sum += $NF } END { printf "%.0f", sum }'
 }
 
+# canaries LABEL FROM TO: what the canaries saw over a run's measured window (epoch seconds), kept for
+# the results: late wakes, and how long their fixed piece of work took on each core.
+: > "$OUT/canaries.txt"
+canaries() {
+  [ ${#CANARY_PROCS[@]} -eq 0 ] && return 0
+  echo "$1:" >> "$OUT/canaries.txt"
+  bench/canary.py summary "${CANARY_LIMIT_MS:-10}" "$2" "$3" "$OUT"/run-canary-cpu*.csv | sed 's/^/  /' >> "$OUT/canaries.txt"
+}
+
 BARE_PORT=$((PORT + 1))
 for gc in $COLLECTORS; do
   # The bare endpoint under the same load, the same JVM settings and the same placement.
@@ -69,9 +78,11 @@ for gc in $COLLECTORS; do
     --port=$BARE_PORT --shards="$SHARDS" > "$OUT/$gc-bare.log" 2>&1 &
   BARE=$!
   for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.2; done
+  FROM=$(( $(date +%s) + WARMUP ))
   tool_gc_logged "$OUT/$gc-bare-tool-gc.log" run --url="http://127.0.0.1:$BARE_PORT" --token=x --rate="$RATE" --warmup="$WARMUP" \
     --duration="$DURATION" --coldShare="$COLD_SHARE" --out="$OUT" --label="$gc-bare" --connections=256 \
     --measuredPids="$BARE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}" "${POPULATION[@]}" | tee "$OUT/$gc-bare-summary.txt"
+  canaries "$gc-bare" "$FROM" "$(date +%s)"
   kill "$BARE"; wait "$BARE" || true; BARE=
   BARE_P99=$(awk '/latency us/ {print $8/1000}' "$OUT/$gc-bare-summary.txt")
   for store in $STORES; do
@@ -96,8 +107,10 @@ for gc in $COLLECTORS; do
       "${POPULATION[@]}" > "$OUT/$label-summary.txt" &
     LOAD=$!
     sleep "$WARMUP"
+    FROM=$(date +%s)
     EVICTED_BEFORE=$(evictions)
     wait "$LOAD"
+    canaries "$label" "$FROM" "$(date +%s)"
     EVICTIONS=$(awk -v a="$(evictions)" -v b="$EVICTED_BEFORE" -v d="$DURATION" 'BEGIN { printf "%.0f", (a - b) / d }')
     cat "$OUT/$label-summary.txt"
     RSS_MB=$(( $(ps -o rss= -p "$SERVICE") / 1024 ))
@@ -124,4 +137,8 @@ for gc in $COLLECTORS; do
   for store in $STORES; do TIMELINES+=("$gc, $store=$OUT/$gc-$store-timeline.csv"); done
 done
 { echo; echo "Per-second p99 over the measured window:"; echo; bench/per-second.py "${TIMELINES[@]}"; } >> "$OUT/results.md"
+if [ -s "$OUT/canaries.txt" ]; then
+  { echo; echo "The canaries over each measured window (run-canary-cpuN.csv: the core N):"; echo; echo '```'
+    cat "$OUT/canaries.txt"; echo '```'; } >> "$OUT/results.md"
+fi
 cat "$OUT/results.md"

@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * millisecond and writes, once a second, how late it woke at worst in the second before. /proc counts
  * neither the time a host takes a virtual CPU away without reporting steal nor anything else outside
  * this machine; a canary waking many milliseconds late does. A second in which a canary woke later than
- * the limit is contaminated.
+ * the limit is contaminated. So is one in which a canary took longer than {@code slowdown} times its
+ * fastest second so far over its fixed piece of work: a core the host slows (a busy neighbour on the same
+ * hardware) makes everything on it slower without making a wake late.
  *
  * <p>A canary writes the row of an epoch second just after it ends, so the tool can judge a second of
  * its own only once every canary has written a row for the last epoch second it overlaps: see
@@ -30,16 +32,22 @@ final class Canaries
     private final long[] lastSecond;
     /** The latest wake of any canary, by epoch second, in milliseconds. */
     private final TreeMap<Long, Double> latestBySecond = new TreeMap<>();
+    /** The slowest canary's median time over its work, by epoch second, in microseconds. */
+    private final TreeMap<Long, Double> workBySecond = new TreeMap<>();
+    private double fastestWorkUs = Double.MAX_VALUE;
     private final double limitMs;
+    private final double slowdown;
 
     /**
      * @param files the canaries' files, one per core; none for a run without canaries
      * @param limitMs a wake later than this, in milliseconds, contaminates its second
+     * @param slowdown work this many times slower than the fastest second's contaminates its second
      */
-    Canaries(final List<Path> files, final double limitMs)
+    Canaries(final List<Path> files, final double limitMs, final double slowdown)
     {
         this.files = List.copyOf(files);
         this.limitMs = limitMs;
+        this.slowdown = slowdown;
         read = new long[files.size()];
         unfinished = new StringBuilder[files.size()];
         lastSecond = new long[files.size()];
@@ -50,7 +58,10 @@ final class Canaries
         }
     }
 
-    /** @return the canaries named by {@code --canaries=FILE,FILE} with {@code --canaryLimitMs} (10 by default) */
+    /**
+     * @return the canaries named by {@code --canaries=FILE,FILE} with {@code --canaryLimitMs} (10 by default)
+     * and {@code --canarySlowdown} (1.5)
+     */
     static Canaries of(final Options options)
     {
         final List<Path> files = new ArrayList<>();
@@ -61,7 +72,7 @@ final class Canaries
                 files.add(Path.of(file.trim()));
             }
         }
-        return new Canaries(files, options.decimal("canaryLimitMs", 10));
+        return new Canaries(files, options.decimal("canaryLimitMs", 10), options.decimal("canarySlowdown", 1.5));
     }
 
     boolean any()
@@ -72,6 +83,17 @@ final class Canaries
     double limitMs()
     {
         return limitMs;
+    }
+
+    double slowdown()
+    {
+        return slowdown;
+    }
+
+    /** @return the fastest second's median time over the work of any canary so far, in microseconds */
+    double fastestWorkUs()
+    {
+        return fastestWorkUs == Double.MAX_VALUE ? 0 : fastestWorkUs;
     }
 
     /** Reads the rows the canaries wrote since the last call. */
@@ -110,10 +132,16 @@ final class Canaries
         int start = 0;
         for (int end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start))
         {
-            // epoch second, wakes, latest wake in ms, then what the tool does not judge by
+            // epoch second, wakes, latest wake in ms, wakes later than 2 ms, median time over the work in us
             final String[] fields = text.substring(start, end).split(",");
             final long second = Long.parseLong(fields[0]);
             latestBySecond.merge(second, Double.parseDouble(fields[2]), Math::max);
+            final double work = Double.parseDouble(fields[4]);
+            if (work > 0)
+            {
+                workBySecond.merge(second, work, Math::max);
+                fastestWorkUs = Math.min(fastestWorkUs, work);
+            }
             lastSecond[canary] = Math.max(lastSecond[canary], second);
             start = end + 1;
         }
@@ -139,12 +167,30 @@ final class Canaries
      */
     double latestWakeMs(final long fromSecond, final long toSecond)
     {
-        latestBySecond.headMap(fromSecond).clear();
-        double latest = 0;
-        for (final Map.Entry<Long, Double> row : latestBySecond.subMap(fromSecond, true, toSecond, true).entrySet())
+        return worst(latestBySecond, fromSecond, toSecond);
+    }
+
+    /** @return the slowest median time over the work in those seconds, in microseconds; as {@link #latestWakeMs} */
+    double slowestWorkUs(final long fromSecond, final long toSecond)
+    {
+        return worst(workBySecond, fromSecond, toSecond);
+    }
+
+    /** @return whether the canaries say these seconds' cores were gone or slowed */
+    boolean contaminated(final long fromSecond, final long toSecond)
+    {
+        return latestWakeMs(fromSecond, toSecond) > limitMs ||
+            slowestWorkUs(fromSecond, toSecond) > slowdown * fastestWorkUs();
+    }
+
+    private static double worst(final TreeMap<Long, Double> bySecond, final long fromSecond, final long toSecond)
+    {
+        bySecond.headMap(fromSecond).clear();
+        double worst = 0;
+        for (final Map.Entry<Long, Double> row : bySecond.subMap(fromSecond, true, toSecond, true).entrySet())
         {
-            latest = Math.max(latest, row.getValue());
+            worst = Math.max(worst, row.getValue());
         }
-        return latest;
+        return worst;
     }
 }

@@ -69,7 +69,7 @@ final class Recorder
         canaries = Canaries.of(options);
         if (timeline != null)
         {
-            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,canary_ms,contaminated");
+            timeline.println("second,completed,p50_us,p99_us,p999_us,max_us,errors,others_cpu_pct,steal_pct,canary_ms,canary_work_us,contaminated");
         }
     }
 
@@ -188,16 +188,17 @@ final class Recorder
         {
             final Row row = waiting.remove();
             final boolean covered = canaries.cover(row.toSecond());
-            final double canaryMs = canaries.latestWakeMs(row.fromSecond(), row.toSecond());
-            final boolean canaryLate = canaries.any() && (!covered || canaryMs > canaries.limitMs());
-            final boolean contaminated = row.cpuContaminated() || canaryLate;
+            final boolean byCanaries = canaries.any() && (!covered || canaries.contaminated(row.fromSecond(), row.toSecond()));
+            final boolean contaminated = row.cpuContaminated() || byCanaries;
             contaminatedSeconds += contaminated ? 1 : 0;
-            canarySeconds += canaryLate ? 1 : 0;
+            canarySeconds += byCanaries ? 1 : 0;
             if (timeline != null)
             {
+                final String canary = !canaries.any() ? "," : !covered ? "missing,missing" : String.format(java.util.Locale.ROOT,
+                    "%.1f,%.1f", canaries.latestWakeMs(row.fromSecond(), row.toSecond()),
+                    canaries.slowestWorkUs(row.fromSecond(), row.toSecond()));
                 timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%s,%d%n", row.latencies(), row.othersPercent(),
-                    row.stealPercent(), !canaries.any() ? "" : covered ? String.format(java.util.Locale.ROOT, "%.1f", canaryMs) : "missing",
-                    contaminated ? 1 : 0);
+                    row.stealPercent(), canary, contaminated ? 1 : 0);
                 timeline.flush();
             }
         }
@@ -253,7 +254,9 @@ final class Recorder
         out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%s%n",
             contaminatedSeconds, this.seconds, this.seconds == 0 ? 0 : 100.0 * contaminatedSeconds / this.seconds,
             CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT, !canaries.any() ? ", no canaries" :
-                String.format(java.util.Locale.ROOT, ", or a canary woke more than %.0f ms late (%d seconds)", canaries.limitMs(), canarySeconds));
+                String.format(java.util.Locale.ROOT, ", or a canary woke more than %.0f ms late or worked more than %.1fx slower " +
+                    "than its fastest second (%.1f us): %d seconds by the canaries", canaries.limitMs(), canaries.slowdown(),
+                    canaries.fastestWorkUs(), canarySeconds));
         if (unanswered > 0)
         {
             out.printf("  %d answered more than 2 s after the end, not counted%n", unanswered);
