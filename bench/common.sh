@@ -74,3 +74,17 @@ stop_canaries() {
   wait "${CANARY_PROCS[@]}" 2>/dev/null || true
   CANARY_PROCS=()
 }
+
+# host_speed: one line on how fast this machine is now, for the results' header. The same virtual
+# machine answered the store benchmark's map gets at 18.4 M/s one morning and 12.2 M/s that afternoon,
+# and every figure of the afternoon (the bare endpoint's too) was slower; neither /proc nor the canaries
+# show that kind of slowness. So each run first measures Agrona's Long2LongHashMap at 8 M entries on
+# the measured core (about 20 s; HOST_SPEED=0 skips it): compare with 18 M/s before comparing runs.
+host_speed() {
+  [[ "${HOST_SPEED:-1}" == 0 ]] && return 0
+  local rate
+  rate=$(taskset -c "$SERVICE_CPU" "$JAVA" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -jar target/readstates-bench.jar \
+    jmh 'StoreBenchmark.get' -p store=long2long -f 1 -wi 2 -w 3 -i 3 -r 3 2>/dev/null |
+    awk '/^StoreBenchmark.get/ { printf "%.1f", $(NF - 3) / 1e6 }')
+  echo "Host speed at $(date -u +%H:%M) UTC: Long2LongHashMap gets at ${rate:-?} M/s on core $SERVICE_CPU (18.4 on a good host of this kind, 12.2 on a slow one)."
+}

@@ -29,6 +29,8 @@ declare -A GC_FLAG=([G1]=-XX:+UseG1GC [ZGC]=-XX:+UseZGC [Parallel]=-XX:+UseParal
 SERVICE_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-service-gc.log":uptime,level,tags
 TOOL_GC_LOG=-Xlog:gc*,safepoint:file="$OUT/gateway-tool-gc.log":uptime,level,tags
 
+HOST_SPEED_LINE=$(host_speed)
+echo "$HOST_SPEED_LINE"
 start_redis redis-gateway
 PIDS=()
 # Waits for the service to finish stopping (it closes every session and writes what is dirty), so that a run
@@ -75,6 +77,7 @@ find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -dele
   echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1); service $SERVICE_HEAP $GC, $SHARDS shards, on core"
   echo "$SERVICE_CPU; load tool ($TOOL_HEAP $TOOL_GC, pre-touched) and Redis on core $LOAD_CPU. $SOCKETS sockets,"
   echo "$GATEWAY_RATE messages/s, each mentioning one connected user; warm-up $WARMUP s, measured $GATEWAY_S s."
+  echo "$HOST_SPEED_LINE"
   echo
   echo '```'
   echo "$LINES"

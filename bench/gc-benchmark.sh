@@ -33,6 +33,8 @@ declare -A CACHE_BYTES=([offheap]=$((SLOTS * 48)) [onheap]=$((SLOTS * 141)))
 
 POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser="$CHANNELS_PER_USER")
 
+HOST_SPEED_LINE=$(host_speed)
+echo "$HOST_SPEED_LINE"
 start_redis redis
 trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; stop_canaries' EXIT
 start_canaries run
@@ -41,6 +43,7 @@ start_canaries run
   echo "# GC benchmark results"
   echo
   echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), -Xms$HEAP -Xmx$HEAP, $SHARDS shards."
+  echo "$HOST_SPEED_LINE"
   echo "Load: $RATE requests/s offered (open loop), mix ack 40 / read-states 40 / message 10 / badges 10,"
   echo "$HOT_USERS hot users (Zipfian 0.99) and $COLD_USERS cold users (${COLD_SHARE} of requests) x $CHANNELS_PER_USER channels,"
   echo "warm-up ${WARMUP} s, measured ${DURATION} s. Latency in ms from each request's intended send time."

@@ -21,6 +21,8 @@ PORT=18082
 BARE_PORT=18083
 POPULATION=(--hotUsers=100000 --coldUsers=0 --channelsPerUser=8)
 
+HOST_SPEED_LINE=$(host_speed)
+echo "$HOST_SPEED_LINE"
 start_redis redis-throughput
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; stop_canaries' EXIT
@@ -94,6 +96,7 @@ print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.
   echo "# Throughput, coalescing and gateway latency"
   echo
   echo "$(date -u +%F), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), service -Xms1g -Xmx1g G1, $SHARDS shards, on core $SERVICE_CPU; load tool and Redis on core $LOAD_CPU."
+  echo "$HOST_SPEED_LINE"
   echo
   echo "## Ack throughput at saturation (closed loop, 128 concurrent, $ROUNDS rounds of ${SATURATE_S} s each, taking turns)"
   echo
