@@ -13,7 +13,8 @@ import io.vertx.core.VertxOptions;
  * <li>{@code warm --url=URL --token=T --hotUsers=N}: read every hot user once, so the service holds it</li>
  * <li>{@code run --url=URL --token=T --rate=R --warmup=S --duration=S --mix=ack=40,read=40,message=10,badges=10
  * --coldShare=0.1 --out=DIR --label=NAME --measuredPids=SERVICE,REDIS --owner=any}: constant offered rate; percentiles and a
- * per-second CSV with the CPU other processes used and steal, each second marked contaminated or not. {@code --url} may
+ * per-second CSV with the CPU other processes used and steal, each second marked contaminated or not ({@code
+ * --canaries=FILE,FILE} also judges it by bench/canary.py's files, see {@link Canaries}). {@code --url} may
  * list several nodes of a cluster (each takes requests in turn); {@code --owner=local|remote} asks only for users that
  * the first node owns, or only for users it forwards</li>
  * <li>{@code saturate --url=URL --concurrency=C --duration=S}: acks at saturation, closed loop</li>

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Latencies in microseconds into HdrHistogram: one histogram for the whole measurement, one per kind of
  * request if asked, and one per second written as a CSV timeline (second, completed, p50, p99, p99.9, max, errors, and
- * what judges the second: the others' CPU, steal, the canaries' latest wake). Recorded from one thread only. Each
+ * what judges the second: the others' CPU, steal, the canaries' latest wake and work). Recorded from one thread only. Each
  * second's row is finished on a thread of its own, which reads the CPU figures from /proc: that takes milliseconds,
  * and on the recording thread it would stall the load once a second. With canaries, a row waits there until every
  * canary has written the seconds it overlaps, about a second.
@@ -59,8 +59,8 @@ final class Recorder
 
     /**
      * @param options {@code --measuredPids}: the processes under measurement (the service, its Redis, the
-     * canaries), every other process's CPU is accounted per second (see {@link CpuAccount}); {@code --canaries}
-     * and {@code --canaryLimitMs}, see {@link Canaries}
+     * canaries), every other process's CPU is accounted per second (see {@link CpuAccount}); {@code --canaries},
+     * {@code --canaryLimitMs} and {@code --canarySlowdown}, see {@link Canaries}
      */
     Recorder(final Path timelineCsv, final Options options) throws IOException
     {
