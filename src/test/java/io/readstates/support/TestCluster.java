@@ -79,6 +79,9 @@ public final class TestCluster implements AutoCloseable
         }
         catch (final Exception | AssertionError e)
         {
+            // The nodes take their logs with them: keep them with the failure.
+            System.out.println("the cluster did not form: " + e.getMessage());
+            System.out.println(cluster.logs());
             cluster.close();
             throw e;
         }
