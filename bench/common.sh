@@ -75,11 +75,12 @@ stop_canaries() {
   CANARY_PROCS=()
 }
 
-# host_speed: one line on how fast this machine is now, for the results' header. The same virtual
+# host_speed: how fast this machine is now, for the results' header. The same virtual
 # machine answered the store benchmark's map gets at 18.4 M/s one morning and 12.2 M/s that afternoon,
-# and every figure of the afternoon (the bare endpoint's too) was slower; neither /proc nor the canaries
-# show that kind of slowness. So each run first measures Agrona's Long2LongHashMap at 8 M entries on
-# the measured core (about 20 s; HOST_SPEED=0 skips it): compare with 18 M/s before comparing runs.
+# and every figure of the afternoon (the bare endpoint's too) was slower; neither /proc nor the canaries'
+# late wakes show that kind of slowness. So each run first measures Agrona's Long2LongHashMap at 8 M entries on
+# the measured core (about 20 s; HOST_SPEED=0 skips it): compare with 18 M/s before comparing runs. Then
+# each core idle under a canary, which does show a core the host slows.
 host_speed() {
   [[ "${HOST_SPEED:-1}" == 0 ]] && return 0
   local rate
@@ -87,4 +88,18 @@ host_speed() {
     jmh 'StoreBenchmark.get' -p store=long2long -f 1 -wi 2 -w 3 -i 3 -r 3 2>/dev/null |
     awk '/^StoreBenchmark.get/ { printf "%.1f", $(NF - 3) / 1e6 }')
   echo "Host speed at $(date -u +%H:%M) UTC: Long2LongHashMap gets at ${rate:-?} M/s on core $SERVICE_CPU (18.4 on a good host of this kind, 12.2 on a slow one)."
+  echo
+  # And each core, idle, for 10 s: a canary's fixed work took 17 to 19 us on a healthy core and 32 to
+  # 34 us on one the host slowed (one core at a time, for minutes on end).
+  local cpu from dir
+  dir=$(mktemp -d)
+  from=$(date +%s)
+  for cpu in "$SERVICE_CPU" "$LOAD_CPU"; do
+    chrt -f 1 taskset -c "$cpu" bench/canary.py run "$dir/core$cpu" 2>/dev/null &
+    CANARY_PROCS+=($!)
+  done
+  sleep 11
+  stop_canaries
+  echo "Idle canaries: $(bench/canary.py summary 10 "$from" "$(date +%s)" "$dir"/core* | paste -sd '|' | sed 's/|/ | /')"
+  rm -rf "$dir"
 }
