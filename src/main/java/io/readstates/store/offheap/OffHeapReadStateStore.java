@@ -192,7 +192,9 @@ public final class OffHeapReadStateStore implements ReadStateStore
         {
             return Outcome.NOT_RESIDENT;
         }
-        users.touch(user);
+        // The use is noted only where nothing changes: a change leaves the user dirty, off the LRU list,
+        // and a use noted of a dirty user moves nothing when it is applied (see UserTable), yet costs a
+        // read of the user's slot then.
         int record = records.find(user, userId, channelId);
         final boolean live = record != NIL && !records.isDeleted(record);
         final long lastRead = live ? records.lastRead(record) : 0;
@@ -217,14 +219,25 @@ public final class OffHeapReadStateStore implements ReadStateStore
         }
         if (newLastRead == lastRead && newMentions == mentions)
         {
+            users.touch(user);
             return Outcome.UNCHANGED;
         }
-        final long version = ReadStateRules.nextVersion(record == NIL ? 0 : records.version(record));
+        final long version;
+        try
+        {
+            version = ReadStateRules.nextVersion(record == NIL ? 0 : records.version(record));
+        }
+        catch (final IllegalStateException refused)
+        {
+            users.touch(user);
+            throw refused;
+        }
 
         if (record == NIL)
         {
             if (!makeRoom(1, 0, user))
             {
+                users.touch(user);
                 return Outcome.FULL;
             }
             record = addRecord(user, channelId);
