@@ -103,3 +103,13 @@ host_speed() {
   echo "Idle canaries: $(bench/canary.py summary 10 "$from" "$(date +%s)" "$dir"/core* | paste -sd '|' | sed 's/|/ | /')"
   rm -rf "$dir"
 }
+
+# stop_descendants: stops every process this script started and that is still running, children of its
+# children included (a function in a pipeline runs in a subshell, and its java is a grandchild).
+stop_descendants() {
+  local pid
+  for pid in $(pgrep -P "${1:-$$}"); do
+    stop_descendants "$pid"
+    kill "$pid" 2>/dev/null || true
+  done
+}

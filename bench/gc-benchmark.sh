@@ -36,7 +36,8 @@ POPULATION=(--hotUsers="$HOT_USERS" --coldUsers="$COLD_USERS" --channelsPerUser=
 HOST_SPEED_LINE=$(host_speed)
 echo "$HOST_SPEED_LINE"
 start_redis redis
-trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; stop_canaries' EXIT
+# Stopped early (kill of this script), it stops what it started, the load tool in its pipeline included.
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${SERVICE:-}" "${BARE:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; stop_canaries; stop_descendants' EXIT
 start_canaries run
 
 {
