@@ -80,7 +80,8 @@ stop_canaries() {
 # and every figure of the afternoon (the bare endpoint's too) was slower; neither /proc nor the canaries'
 # late wakes show that kind of slowness. So each run first measures Agrona's Long2LongHashMap at 8 M entries on
 # the measured core (about 20 s; HOST_SPEED=0 skips it): compare with 18 M/s before comparing runs. Then
-# each core idle under a canary, which does show a core the host slows.
+# each core idle under a canary, which does show a core the host slows. Call it before start_canaries
+# (it stops the canaries it started with stop_canaries).
 host_speed() {
   [[ "${HOST_SPEED:-1}" == 0 ]] && return 0
   local rate
