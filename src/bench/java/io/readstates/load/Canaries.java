@@ -176,11 +176,10 @@ final class Canaries
         return worst(workBySecond, fromSecond, toSecond);
     }
 
-    /** @return whether the canaries say these seconds' cores were gone or slowed */
-    boolean contaminated(final long fromSecond, final long toSecond)
+    /** @return whether a second with these figures (see above) had its core gone or slowed */
+    boolean contaminated(final double latestWakeMs, final double slowestWorkUs)
     {
-        return latestWakeMs(fromSecond, toSecond) > limitMs ||
-            slowestWorkUs(fromSecond, toSecond) > slowdown * fastestWorkUs();
+        return latestWakeMs > limitMs || slowestWorkUs > slowdown * fastestWorkUs();
     }
 
     private static double worst(final TreeMap<Long, Double> bySecond, final long fromSecond, final long toSecond)

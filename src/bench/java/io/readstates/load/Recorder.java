@@ -188,15 +188,16 @@ final class Recorder
         {
             final Row row = waiting.remove();
             final boolean covered = canaries.cover(row.toSecond());
-            final boolean byCanaries = canaries.any() && (!covered || canaries.contaminated(row.fromSecond(), row.toSecond()));
+            final double latestWakeMs = canaries.latestWakeMs(row.fromSecond(), row.toSecond());
+            final double slowestWorkUs = canaries.slowestWorkUs(row.fromSecond(), row.toSecond());
+            final boolean byCanaries = canaries.any() && (!covered || canaries.contaminated(latestWakeMs, slowestWorkUs));
             final boolean contaminated = row.cpuContaminated() || byCanaries;
             contaminatedSeconds += contaminated ? 1 : 0;
             canarySeconds += byCanaries ? 1 : 0;
             if (timeline != null)
             {
-                final String canary = !canaries.any() ? "," : !covered ? "missing,missing" : String.format(java.util.Locale.ROOT,
-                    "%.1f,%.1f", canaries.latestWakeMs(row.fromSecond(), row.toSecond()),
-                    canaries.slowestWorkUs(row.fromSecond(), row.toSecond()));
+                final String canary = !canaries.any() ? "," : !covered ? "missing,missing" :
+                    String.format(java.util.Locale.ROOT, "%.1f,%.1f", latestWakeMs, slowestWorkUs);
                 timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%s,%d%n", row.latencies(), row.othersPercent(),
                     row.stealPercent(), canary, contaminated ? 1 : 0);
                 timeline.flush();

@@ -186,15 +186,34 @@ public final class OffHeapReadStateStore implements ReadStateStore
 
     private Outcome change(final long userId, final long channelId, final int op, final long messageId, final int count)
     {
-        final RecordTable records = this.records;
         final int user = users.find(userId);
         if (user == NIL)
         {
             return Outcome.NOT_RESIDENT;
         }
-        // The use is noted only where nothing changes: a change leaves the user dirty, off the LRU list,
-        // and a use noted of a dirty user moves nothing when it is applied (see UserTable), yet costs a
-        // read of the user's slot then.
+        // The use is noted only where nothing changed (unchanged, full, refused): a change leaves the user
+        // dirty, off the LRU list, and a use noted of a dirty user moves nothing when it is applied (see
+        // UserTable), yet costs a read of the user's slot then.
+        boolean changed = false;
+        try
+        {
+            final Outcome outcome = changeResident(user, userId, channelId, op, messageId, count);
+            changed = outcome == Outcome.CHANGED;
+            return outcome;
+        }
+        finally
+        {
+            if (!changed)
+            {
+                users.touch(user);
+            }
+        }
+    }
+
+    private Outcome changeResident(final int user, final long userId, final long channelId, final int op,
+        final long messageId, final int count)
+    {
+        final RecordTable records = this.records;
         int record = records.find(user, userId, channelId);
         final boolean live = record != NIL && !records.isDeleted(record);
         final long lastRead = live ? records.lastRead(record) : 0;
@@ -219,25 +238,14 @@ public final class OffHeapReadStateStore implements ReadStateStore
         }
         if (newLastRead == lastRead && newMentions == mentions)
         {
-            users.touch(user);
             return Outcome.UNCHANGED;
         }
-        final long version;
-        try
-        {
-            version = ReadStateRules.nextVersion(record == NIL ? 0 : records.version(record));
-        }
-        catch (final IllegalStateException refused)
-        {
-            users.touch(user);
-            throw refused;
-        }
+        final long version = ReadStateRules.nextVersion(record == NIL ? 0 : records.version(record));
 
         if (record == NIL)
         {
             if (!makeRoom(1, 0, user))
             {
-                users.touch(user);
                 return Outcome.FULL;
             }
             record = addRecord(user, channelId);
