@@ -21,7 +21,10 @@ REDIS_CPU=${REDIS_CPU:-$LOAD_CPU}
 export READSTATES_CONNECTION_IDLE_TIMEOUT_MS=${READSTATES_CONNECTION_IDLE_TIMEOUT_MS:-3600000}
 # The load tool touches its whole heap at start: its first young collections otherwise paused it about
 # 110 ms each (page faults on memory it had not used yet), and a pause of the tool is latency in its results.
-TOOL_FLAGS=(-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch)
+# What survives a young collection goes straight to the old generation: the tool's 19 MB of long-lived
+# state (schedules, histograms) was otherwise copied from survivor space to survivor space by its first
+# seven collections, 9 to 18 ms each, before it was promoted; the collections after were under 1.2 ms.
+TOOL_FLAGS=(-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:InitialTenuringThreshold=0 -XX:MaxTenuringThreshold=0)
 TOOL=(taskset -c "$LOAD_CPU" "$JAVA" "${TOOL_FLAGS[@]}" -jar target/readstates-bench.jar)
 
 # tool_gc_logged FILE ARGS...: the load tool with its collections logged to FILE, for the runs whose
@@ -51,8 +54,9 @@ start_redis() {
 # normal one, three busy threads on the core made a canary's wakes 8.5 ms late; real-time, under 2 ms.
 # So a late wake is the host's doing (or the kernel's), not the measured process's. Sets CANARY_OPTS,
 # the load tool's options that judge each second by them too (a wake later than CANARY_LIMIT_MS, 10 by
-# default, or a canary's fixed work CANARY_SLOWDOWN, 1.5, times slower than in its fastest second so far
-# contaminates it), and CANARY_PIDS, to append to --measuredPids. stop_canaries stops them.
+# default, contaminates it; so does, when CANARY_SLOWDOWN is set, a canary's fixed work that many times
+# slower than in its fastest second so far: off by default, see the README), and CANARY_PIDS, to append
+# to --measuredPids. stop_canaries stops them.
 CANARY_OPTS=()
 CANARY_PIDS=
 CANARY_PROCS=()
@@ -66,7 +70,7 @@ start_canaries() {
     CANARY_PIDS+=",$!"
     files+="${files:+,}$OUT/$1-canary-cpu$cpu.csv"
   done
-  CANARY_OPTS=(--canaries="$files" --canaryLimitMs="${CANARY_LIMIT_MS:-10}" --canarySlowdown="${CANARY_SLOWDOWN:-1.5}")
+  CANARY_OPTS=(--canaries="$files" --canaryLimitMs="${CANARY_LIMIT_MS:-10}" --canarySlowdown="${CANARY_SLOWDOWN:-0}")
 }
 stop_canaries() {
   [ ${#CANARY_PROCS[@]} -eq 0 ] && return 0

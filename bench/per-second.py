@@ -3,17 +3,30 @@
 (which, and why it may not count), and the worst of its clean seconds, as a markdown table.
 
 A second is clean when the timeline did not mark it contaminated (other processes above 30% of a core,
-or steal above 10%). Usage:
-  bench/per-second.py LABEL=TIMELINE.csv [LABEL=TIMELINE.csv ...]
+steal above 10%, or a canary's late wake; see the README). With --rejudge, the seconds are judged again
+from the timeline's columns by those three tests alone, the canary's limit CANARY_LIMIT_MS (10): for
+timelines written while the load tool also judged the canaries' work (--canarySlowdown), which it no
+longer does by default. Usage:
+  bench/per-second.py [--rejudge] LABEL=TIMELINE.csv [LABEL=TIMELINE.csv ...]
 """
 import csv
+import os
 import statistics
 import sys
 
+CANARY_LIMIT_MS = float(os.environ.get("CANARY_LIMIT_MS", "10"))
 
-def row(label, path):
+
+def contaminated(r, rejudge):
+    if not rejudge:
+        return r["contaminated"] == "1"
+    late = float(r["canary_ms"]) > CANARY_LIMIT_MS if "canary_ms" in r else False
+    return float(r["others_cpu_pct"]) > 30 or float(r["steal_pct"]) > 10 or late
+
+
+def row(label, path, rejudge):
     with open(path) as f:
-        seconds = [(int(r["second"]), float(r["p99_us"]) / 1000, r["contaminated"] == "1") for r in csv.DictReader(f)]
+        seconds = [(int(r["second"]), float(r["p99_us"]) / 1000, contaminated(r, rejudge)) for r in csv.DictReader(f)]
     median = statistics.median(p99 for _, p99, _ in seconds)
     worst = max(seconds, key=lambda s: s[1])
     clean = [s for s in seconds if not s[2]]
@@ -31,9 +44,11 @@ def main():
     print("| run | median per-second p99 ms | worst per-second p99 ms | worst / median | worst clean second ms | "
           "worst clean / median | contaminated s |")
     print("|---|---|---|---|---|---|---|")
-    for arg in sys.argv[1:]:
+    args = sys.argv[1:]
+    rejudge = "--rejudge" in args
+    for arg in (a for a in args if a != "--rejudge"):
         label, path = arg.split("=", 1)
-        print(row(label, path))
+        print(row(label, path, rejudge))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -155,7 +156,7 @@ final class Recorder
     void tick()
     {
         seconds++;
-        final String latencies = String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", seconds, second.getTotalCount(),
+        final String latencies = String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", seconds, second.getTotalCount(),
             second.getValueAtPercentile(50), second.getValueAtPercentile(99), second.getValueAtPercentile(99.9),
             second.getMaxValue(), secondErrors);
         second.reset();
@@ -197,8 +198,8 @@ final class Recorder
             if (timeline != null)
             {
                 final String canary = !canaries.any() ? "," : !covered ? "missing,missing" :
-                    String.format(java.util.Locale.ROOT, "%.1f,%.1f", latestWakeMs, slowestWorkUs);
-                timeline.printf(java.util.Locale.ROOT, "%s,%.1f,%.1f,%s,%d%n", row.latencies(), row.othersPercent(),
+                    String.format(Locale.ROOT, "%.1f,%.1f", latestWakeMs, slowestWorkUs);
+                timeline.printf(Locale.ROOT, "%s,%.1f,%.1f,%s,%d%n", row.latencies(), row.othersPercent(),
                     row.stealPercent(), canary, contaminated ? 1 : 0);
                 timeline.flush();
             }
@@ -243,6 +244,20 @@ final class Recorder
         return total;
     }
 
+    /** @return how the canaries judged the seconds, for the summary */
+    private String canaryTest()
+    {
+        if (!canaries.any())
+        {
+            return ", no canaries";
+        }
+        final String slowdown = canaries.slowdown() > 0
+            ? String.format(Locale.ROOT, " or worked more than %.1fx slower than its fastest second", canaries.slowdown())
+            : "";
+        return String.format(Locale.ROOT, ", or a canary woke more than %.0f ms late%s (fastest second's work %.1f us): " +
+            "%d seconds by the canaries", canaries.limitMs(), slowdown, canaries.fastestWorkUs(), canarySeconds);
+    }
+
     void summary(final PrintStream out, final String label, final double seconds)
     {
         finishRows();
@@ -254,10 +269,7 @@ final class Recorder
         }
         out.printf("  contaminated seconds: %d of %d (%.1f%%): other processes above %.0f%% of a core or steal above %.0f%%%s%n",
             contaminatedSeconds, this.seconds, this.seconds == 0 ? 0 : 100.0 * contaminatedSeconds / this.seconds,
-            CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT, !canaries.any() ? ", no canaries" :
-                String.format(java.util.Locale.ROOT, ", or a canary woke more than %.0f ms late or worked more than %.1fx slower " +
-                    "than its fastest second (%.1f us): %d seconds by the canaries", canaries.limitMs(), canaries.slowdown(),
-                    canaries.fastestWorkUs(), canarySeconds));
+            CpuAccount.MAX_OTHERS_PERCENT, CpuAccount.MAX_STEAL_PERCENT, canaryTest());
         if (unanswered > 0)
         {
             out.printf("  %d answered more than 2 s after the end, not counted%n", unanswered);
