@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 /**
  * A constant offered rate (see {@link ConstantRate}), latency measured from each request's due time.
  *
- * <p>The mix is a share each of acks, reads of all read states, messages with a mention, and badge
- * reads; users are Zipfian, with a share of cold users that are not resident.
+ * <p>The mix is a share each of acks, reads of all read states, messages with a mention of another
+ * member of the channel, and badge reads; users are Zipfian, with a share of cold users that are not
+ * resident.
  */
 final class OpenLoop
 {
@@ -76,7 +77,7 @@ final class OpenLoop
             }
             else if (op == 2)
             {
-                final long mentioned = Workload.userId(workload.user(random));
+                final long mentioned = Workload.userId(workload.member(channelId, user, random));
                 answer = http.sendTo(address, HttpMethod.POST, "/v1/messages", "{\"channelId\":\"" + channelId + "\",\"messageId\":\"" +
                     Long.toUnsignedString(message) + "\",\"authorId\":\"" + userId + "\",\"guildId\":\"" +
                     Workload.guildId(channelId) + "\",\"mentions\":[\"" + mentioned + "\"]}");

@@ -1,5 +1,6 @@
 package io.readstates.load;
 
+import java.math.BigInteger;
 import java.util.SplittableRandom;
 
 /**
@@ -20,6 +21,8 @@ final class Workload
     final int channels;
     final double coldShare;
     private final Zipf zipf;
+    /** The inverse of 31 modulo the channel count: which users have a channel follows from it (see {@link #member}). */
+    private final long inverse31;
 
     Workload(final Options options)
     {
@@ -29,6 +32,11 @@ final class Workload
         channels = options.integer("channels", 200_000);
         coldShare = options.decimal("coldShare", 0.1);
         zipf = new Zipf(hotUsers, options.decimal("zipf", 0.99));
+        if (channels % 31 == 0)
+        {
+            throw new IllegalArgumentException("--channels must not be a multiple of 31: " + channels);
+        }
+        inverse31 = BigInteger.valueOf(31).modInverse(BigInteger.valueOf(channels)).longValueExact();
     }
 
     int users()
@@ -54,6 +62,35 @@ final class Workload
     long channelId(final int user, final int k)
     {
         return CHANNEL_BASE + (user * 31L + k * 7919L) % channels;
+    }
+
+    /**
+     * A user who has the channel among its own (see {@link #channelId}), other than {@code except}: of the
+     * channel's members through a random one of their channel positions, the most active (the lowest
+     * index, which the Zipfian draw favours). Mentions go to members: a mention of a user outside the
+     * channel gives that user a read state there, and the users drawn most often then gather read states
+     * in thousands of channels within minutes, so that every read of theirs grows longer as a run goes on.
+     *
+     * @return the member's index, or {@code except} when the channel has no other member
+     */
+    int member(final long channelId, final int except, final SplittableRandom random)
+    {
+        final long channel = channelId - CHANNEL_BASE;
+        final int first = random.nextInt(channelsPerUser);
+        for (int i = 0; i < channelsPerUser; i++)
+        {
+            final int k = (first + i) % channelsPerUser;
+            // user * 31 + k * 7919 = channel (mod channels): the least such user for this position.
+            final long user = Math.floorMod((channel - k * 7919L) % channels * inverse31, (long) channels);
+            for (long u = user; u < users(); u += channels)
+            {
+                if (u != except)
+                {
+                    return (int) u;
+                }
+            }
+        }
+        return except;
     }
 
     static long guildId(final long channelId)
