@@ -35,13 +35,16 @@ final class ConstantRate
         final double nanosPerRequest = 1e9 / rate;
         final CountDownLatch done = new CountDownLatch(1);
         final long[] sent = {0};
-        final long[] nextTick = {measureFrom + 1_000_000_000L};
+        // Seconds are closed through the warm-up too, on the same boundaries as the measured ones, and
+        // thrown away: closing the first measured second otherwise ran that code for the first time (the
+        // JIT, the first read of every process's counters) on the tool's core, and its second showed it.
+        final long[] nextTick = {measureFrom + 1_000_000_000L - (measureFrom - start) / 1_000_000_000L * 1_000_000_000L};
         vertx.runOnContext(v -> vertx.setPeriodic(1, id ->
         {
             final long now = System.nanoTime();
             while (recorder != null && now >= nextTick[0] && nextTick[0] <= end)
             {
-                recorder.tick();
+                recorder.tick(nextTick[0] > measureFrom);
                 nextTick[0] += 1_000_000_000L;
             }
             if (now >= end)

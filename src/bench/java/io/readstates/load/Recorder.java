@@ -152,21 +152,27 @@ final class Recorder
         return frozen;
     }
 
-    /** Closes the current second of the timeline; its row is finished on the rows' thread. */
-    void tick()
+    /**
+     * Closes the current second of the timeline; its row is finished on the rows' thread. A second of the
+     * warm-up ({@code measured} false) goes through the same work and is thrown away.
+     */
+    void tick(final boolean measured)
     {
-        seconds++;
-        final String latencies = String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", seconds, second.getTotalCount(),
+        final String latencies = String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", seconds + 1, second.getTotalCount(),
             second.getValueAtPercentile(50), second.getValueAtPercentile(99), second.getValueAtPercentile(99.9),
             second.getMaxValue(), secondErrors);
+        seconds += measured ? 1 : 0;
         second.reset();
         secondErrors = 0;
         final long endMs = System.currentTimeMillis();
         rows.execute(() ->
         {
             cpu.sample();
-            waiting.add(new Row(latencies, cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated(),
-                Math.floorDiv(endMs - 1000, 1000), Math.floorDiv(endMs - 1, 1000)));
+            if (measured)
+            {
+                waiting.add(new Row(latencies, cpu.othersPercent(), cpu.stealPercent(), cpu.contaminated(),
+                    Math.floorDiv(endMs - 1000, 1000), Math.floorDiv(endMs - 1, 1000)));
+            }
             writeRows(false);
         });
     }
