@@ -39,21 +39,23 @@ start_service() {
 }
 stop_service() { kill -TERM "$SERVICE"; wait "$SERVICE" || true; }
 
-# cpu PID: CPU seconds used so far (user + system); steal: the machine's stolen time so far, in seconds.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# steal: the machine's stolen time so far, in seconds.
 steal() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", $9 / hz}' /proc/stat; }
 
-# saturate LABEL PORT PID: one round against one endpoint; prints "LABEL RATE CPU_S STEAL_S".
+# saturate LABEL PORT PID: one round against one endpoint; prints "LABEL RATE CPU_US_PER_REQUEST
+# TOOL_CORE_BUSY% SERVICE_CORE_BUSY% STEAL_S", the CPU and the cores' figures over the measured seconds only.
 saturate() {
-  local c0 s0 line
-  c0=$(cpu "$3"); s0=$(steal)
+  local s0 line
+  s0=$(steal)
   if [ "$1" = service ] && [ -n "${JFR:-}" ] && [ ! -e "$JFR" ]; then
     "$(dirname "$JAVA")/jcmd" "$3" JFR.start delay=3s duration=10s settings=profile 'jdk.ExecutionSample#period=1ms' \
       filename="$JFR" > /dev/null
   fi
   line=$("${TOOL[@]}" saturate --url="http://127.0.0.1:$2" --token="$TOKEN" --duration="$SATURATE_S" --concurrency=128 \
-    --label="$1" "${POPULATION[@]}")
-  echo "$1 $(echo "$line" | awk '{print $2}') $(python3 -c "print(round($(cpu "$3") - $c0, 2), round($(steal) - $s0, 2))")"
+    --label="$1" --measuredPid="$3" "${POPULATION[@]}")
+  echo "$1 $(awk '{print $2}' <<< "$line") $(sed -nE 's/.*CPU per request ([0-9.]+) us.*/\1/p' <<< "$line")" \
+    "$(sed -nE "s/.*core $LOAD_CPU busy ([0-9]+)%.*/\1/p" <<< "$line") $(sed -nE "s/.*core $SERVICE_CPU busy ([0-9]+)%.*/\1/p" <<< "$line")" \
+    "$(python3 -c "print(round($(steal) - $s0, 2))")"
 }
 
 start_service
@@ -87,10 +89,11 @@ import sys
 rows = [l.split() for l in sys.stdin if l.strip()]
 pairs = [(rows[i], rows[i + 1]) for i in range(0, len(rows), 2)]
 for n, (s, b) in enumerate(pairs, 1):
-    print(f"| {n} | {int(float(s[1])):,} | {int(float(b[1])):,} | {float(s[1]) / float(b[1]):.2f} | "
-          f"{1e6 * float(s[2]) / (float(s[1]) * '"$SATURATE_S"'):.1f} / {1e6 * float(b[2]) / (float(b[1]) * '"$SATURATE_S"'):.1f} | {s[3]} / {b[3]} |")
+    print(f"| {n} | {int(float(s[1])):,} | {int(float(b[1])):,} | {float(s[1]) / float(b[1]):.2f} | {s[2]} / {b[2]} | "
+          f"{float(b[2]) / float(s[2]):.2f} | {s[3]}% / {s[4]}% | {b[3]}% / {b[4]}% | {s[5]} / {b[5]} |")
 ss = sum(float(s[1]) for s, _ in pairs); bs = sum(float(b[1]) for _, b in pairs)
-print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.2f} | | |")
+sc = sum(float(s[2]) for s, _ in pairs); bc = sum(float(b[2]) for _, b in pairs)
+print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.2f} | {sc / len(pairs):.1f} / {bc / len(pairs):.1f} | {bc / sc:.2f} | | | |")
 ')
 {
   echo "# Throughput, coalescing and gateway latency"
@@ -100,11 +103,15 @@ print(f"| all | {int(ss / len(pairs)):,} | {int(bs / len(pairs)):,} | {ss / bs:.
   echo
   echo "## Ack throughput at saturation (closed loop, 128 concurrent, $ROUNDS rounds of ${SATURATE_S} s each, taking turns)"
   echo
-  echo "CPU µs per request: CPU time of the measured process over the requests it answered in the round."
+  echo "CPU µs per request: CPU time of the measured process over the requests it answered, both taken over the"
+  echo "round's measured seconds only; per CPU: the bare endpoint's CPU per request over the service's, the ratio of"
+  echo "what each would answer with its core to itself. Cores busy: the load tool's and Redis's core (core $LOAD_CPU) and"
+  echo "the measured process's (core $SERVICE_CPU) over the same seconds; when the first is near 100% and the second is not,"
+  echo "the tool's core set the rate, and the requests per second understate the measured process."
   echo "Steal: seconds of the machine's CPU taken by the hypervisor during the round (service / bare)."
   echo
-  echo "| round | readstates ack route, acks/s | bare Vert.x endpoint returning a constant, requests/s | ratio | CPU µs per request, service / bare | steal s |"
-  echo "|---|---|---|---|---|---|"
+  echo "| round | readstates ack route, acks/s | bare Vert.x endpoint returning a constant, requests/s | ratio | CPU µs per request, service / bare | ratio per CPU | cores busy, service round (tool / service) | cores busy, bare round (tool / bare) | steal s |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   echo "$RATIOS"
   echo
   echo "## Hot users: 5 users, 2,000 acks/s for 30 s"

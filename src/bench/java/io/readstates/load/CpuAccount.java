@@ -143,8 +143,34 @@ final class CpuAccount
         return ticks;
     }
 
+    /**
+     * @return for each core, in order, its busy ticks and all its ticks so far (idle and I/O wait are
+     * the only ticks not busy), or an empty array without /proc
+     */
+    static long[][] coreTicks()
+    {
+        try
+        {
+            return Files.readAllLines(STAT).stream().filter(line -> line.matches("cpu\\d+ .*")).map(line ->
+            {
+                final String[] fields = line.trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < fields.length && i <= 8; i++)
+                {
+                    total += Long.parseLong(fields[i]);
+                }
+                final long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+                return new long[] {total - idle, total};
+            }).toArray(long[][]::new);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return new long[0][];
+        }
+    }
+
     /** @return user and system ticks of a process and its threads, 0 if it is gone */
-    private static long processTicks(final long pid)
+    static long processTicks(final long pid)
     {
         try
         {

@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Closed loop at fixed concurrency: each of {@code concurrency} lanes sends an ack as soon as the last
  * one answered, for {@code duration} seconds after a warm-up. Measures throughput at saturation, for
  * the service or for the bare endpoint that answers a constant.
+ *
+ * <p>With {@code measuredPid}, it also reports the CPU that process used per request, and how busy
+ * each core was, over exactly the measured seconds: on two cores the load tool (and Redis beside it)
+ * can be what runs out first, and then the requests per second say more about the tool's core than
+ * about the measured process. The CPU per request is its cost either way.
  */
 final class Saturate
 {
@@ -40,9 +45,15 @@ final class Saturate
         {
             lanes.add(lane(http, workload, new SplittableRandom(lane), measureFrom, end, completed, errors));
         }
+        final long measuredPid = Long.parseLong(options.text("measuredPid", "0"));
+        final Window window = new Window(measuredPid);
+        vertx.setTimer(Math.max(1, (measureFrom - System.nanoTime()) / 1_000_000), id -> window.open(completed.get()));
         Future.all(lanes).toCompletionStage().toCompletableFuture().get();
-        System.out.printf("%s: %.0f acks/s at saturation (%d in %d s, %d errors)%n", options.text("label", "saturate"),
-            completed.get() / (double)durationS, completed.get(), durationS, errors.get());
+        // The last lanes end with the measured window: closing it here counts their last milliseconds too.
+        window.close(completed.get());
+        System.out.printf("%s: %.0f acks/s at saturation (%d in %d s, %d errors)%s%n", options.text("label", "saturate"),
+            completed.get() / (double)durationS, completed.get(), durationS, errors.get(),
+            measuredPid == 0 ? "" : "; " + window);
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
@@ -80,5 +91,48 @@ final class Saturate
             }
             next(http, workload, random, measureFrom, end, completed, errors, done);
         });
+    }
+
+    /** The measured process's CPU and the cores' busy time between two moments, from /proc (clock ticks of 10 ms). */
+    private static final class Window
+    {
+        private final long pid;
+        private long ticks;
+        private long[][] cores;
+        private long requests;
+        private String result = "";
+
+        Window(final long pid)
+        {
+            this.pid = pid;
+        }
+
+        void open(final long requestsSoFar)
+        {
+            ticks = CpuAccount.processTicks(pid);
+            cores = CpuAccount.coreTicks();
+            requests = requestsSoFar;
+        }
+
+        void close(final long requestsSoFar)
+        {
+            final long used = CpuAccount.processTicks(pid) - ticks;
+            final long[][] now = CpuAccount.coreTicks();
+            final long answered = requestsSoFar - requests;
+            final StringBuilder text = new StringBuilder(String.format("CPU per request %.1f us", answered == 0 ? 0 :
+                used * 10_000.0 / answered));
+            for (int core = 0; core < Math.min(now.length, cores.length); core++)
+            {
+                final long all = now[core][1] - cores[core][1];
+                text.append(String.format(", core %d busy %.0f%%", core, all == 0 ? 0 : 100.0 * (now[core][0] - cores[core][0]) / all));
+            }
+            result = text.toString();
+        }
+
+        @Override
+        public String toString()
+        {
+            return result;
+        }
     }
 }
