@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -310,20 +309,11 @@ public final class Shard extends VerticleBase
         }
     }
 
-    /**
-     * Hands a result back on the caller's context. A caller on this shard's own event loop (another
-     * verticle's context on the same thread) gets it at once, as the last step of the shard's work:
-     * queueing a task for the thread already running would only cost a turn of the loop.
-     */
     private <T> void answer(final Context caller, final Promise<T> promise, final T result, final Throwable failure)
     {
         if (caller == null || caller == context)
         {
             complete(promise, result, failure);
-        }
-        else if (((ContextInternal)caller).inThread())
-        {
-            ((ContextInternal)caller).emit(v -> complete(promise, result, failure));
         }
         else
         {
