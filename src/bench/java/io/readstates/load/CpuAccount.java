@@ -29,7 +29,7 @@ final class CpuAccount
     static final double MAX_OTHERS_PERCENT = 30;
     static final double MAX_STEAL_PERCENT = 10;
     /** Clock ticks per second of /proc's counters (USER_HZ), 100 on Linux. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
     private static final Path PROC = Path.of("/proc");
     private static final Path STAT = PROC.resolve("stat");
 
@@ -103,11 +103,7 @@ final class CpuAccount
         try
         {
             final String[] fields = Files.readAllLines(STAT).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < fields.length && i <= 8; i++)
-            {
-                total += Long.parseLong(fields[i]);
-            }
+            final long total = allTicks(fields);
             final long steal = fields.length > 8 ? Long.parseLong(fields[8]) : 0;
             return new long[] {steal, total};
         }
@@ -154,11 +150,7 @@ final class CpuAccount
             return Files.readAllLines(STAT).stream().filter(line -> line.matches("cpu\\d+ .*")).map(line ->
             {
                 final String[] fields = line.trim().split("\\s+");
-                long total = 0;
-                for (int i = 1; i < fields.length && i <= 8; i++)
-                {
-                    total += Long.parseLong(fields[i]);
-                }
+                final long total = allTicks(fields);
                 final long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
                 return new long[] {total - idle, total};
             }).toArray(long[][]::new);
@@ -167,6 +159,17 @@ final class CpuAccount
         {
             return new long[0][];
         }
+    }
+
+    /** @return the ticks of a /proc/stat cpu line: user, nice, system, idle, I/O wait, interrupts, soft interrupts, steal */
+    private static long allTicks(final String[] fields)
+    {
+        long total = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++)
+        {
+            total += Long.parseLong(fields[i]);
+        }
+        return total;
     }
 
     /** @return user and system ticks of a process and its threads, 0 if it is gone */

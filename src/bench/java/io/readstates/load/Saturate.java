@@ -93,7 +93,7 @@ final class Saturate
         });
     }
 
-    /** The measured process's CPU and the cores' busy time between two moments, from /proc (clock ticks of 10 ms). */
+    /** The measured process's CPU and the cores' busy time between two moments, from /proc. */
     private static final class Window
     {
         private final long pid;
@@ -120,7 +120,7 @@ final class Saturate
             final long[][] now = CpuAccount.coreTicks();
             final long answered = requestsSoFar - requests;
             final StringBuilder text = new StringBuilder(String.format("CPU per request %.1f us", answered == 0 ? 0 :
-                used * 10_000.0 / answered));
+                used / CpuAccount.TICKS_PER_SECOND * 1e6 / answered));
             for (int core = 0; core < Math.min(now.length, cores.length); core++)
             {
                 final long all = now[core][1] - cores[core][1];
