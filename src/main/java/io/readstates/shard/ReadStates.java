@@ -163,7 +163,7 @@ public final class ReadStates
     {
         for (final long userId : users)
         {
-            store().forEach(userId, (channelId, lastRead, mentions, version) -> { });
+            store().use(userId);
         }
         if (newRecords > 0 && !store.canAdd(users, newRecords))
         {

@@ -33,6 +33,14 @@ public interface ReadStateStore extends AutoCloseable
     boolean isResident(long userId);
 
     /**
+     * Notes a use of a resident user, as every read of it does, without reading anything: a clean user
+     * becomes the most recently used. Costs the same whatever the user holds.
+     *
+     * @return false if the user is not resident.
+     */
+    boolean use(long userId);
+
+    /**
      * Makes a user resident with exactly the given read states (all clean), as the most recently used.
      *
      * @return CHANGED once installed; UNCHANGED if the user was already resident (memory is the newer

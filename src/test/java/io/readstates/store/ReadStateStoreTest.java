@@ -179,6 +179,21 @@ class ReadStateStoreTest
 
     @ParameterizedTest
     @EnumSource(Stores.class)
+    void shouldKeepAUserJustUsedWithoutReadingItAndSayWhoIsNotResident(final Stores kind)
+    {
+        try (ReadStateStore store = emptyResident(kind, 8, 2, ALICE, BOB))
+        {
+            assertTrue(store.use(ALICE));
+            assertEquals(Outcome.CHANGED, store.install(CAROL, new LoadedUser()));
+            assertTrue(store.isResident(ALICE), "Alice was used after Bob");
+            assertFalse(store.isResident(BOB));
+            assertFalse(store.use(BOB), "Bob is no longer resident");
+            assertFalse(store.isResident(BOB), "a use loads nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stores.class)
     void shouldRefuseInsertsWhenOnlyDirtyUsersAreLeftAndHarmNothing(final Stores kind)
     {
         try (ReadStateStore store = emptyResident(kind, 2, 2, ALICE, BOB))

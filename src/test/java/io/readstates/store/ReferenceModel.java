@@ -47,7 +47,7 @@ final class ReferenceModel implements ReadStateStore
         return users.get(userId).values().stream().anyMatch(r -> r.dirty);
     }
 
-    private void use(final long userId)
+    private void noteUse(final long userId)
     {
         if (lru.remove(userId))
         {
@@ -149,13 +149,24 @@ final class ReferenceModel implements ReadStateStore
     }
 
     @Override
+    public boolean use(final long userId)
+    {
+        if (!users.containsKey(userId))
+        {
+            return false;
+        }
+        noteUse(userId);
+        return true;
+    }
+
+    @Override
     public boolean get(final long userId, final long channelId, final ReadState into)
     {
         if (!users.containsKey(userId))
         {
             return false;
         }
-        use(userId);
+        noteUse(userId);
         final Rec r = users.get(userId).get(channelId);
         if (r == null || r.deleted)
         {
@@ -172,7 +183,7 @@ final class ReferenceModel implements ReadStateStore
         {
             return -1;
         }
-        use(userId);
+        noteUse(userId);
         int n = 0;
         for (final Map.Entry<Long, Rec> e : users.get(userId).entrySet())
         {
@@ -225,7 +236,7 @@ final class ReferenceModel implements ReadStateStore
         {
             return null;
         }
-        use(userId);
+        noteUse(userId);
         final Rec r = users.get(userId).get(channelId);
         return r == null || r.deleted ? new long[] {0, 0} : new long[] {r.lastRead, r.mentions};
     }
@@ -263,7 +274,7 @@ final class ReferenceModel implements ReadStateStore
         {
             return Outcome.NOT_RESIDENT;
         }
-        use(userId);
+        noteUse(userId);
         final Rec r = users.get(userId).get(channelId);
         if (r == null || r.deleted)
         {
@@ -281,7 +292,7 @@ final class ReferenceModel implements ReadStateStore
         {
             return Outcome.NOT_RESIDENT;
         }
-        use(userId);
+        noteUse(userId);
         boolean any = false;
         for (final Rec r : users.get(userId).values())
         {

@@ -118,6 +118,11 @@ class StoreModelTest
             }
             return null;
         }
+        if (dice < 65)
+        {
+            check("use", model.use(user), store.use(user));
+            return null;
+        }
         if (dice < 68)
         {
             check("forEach", readStatesOf(model, user), readStatesOf(store, user));

@@ -119,6 +119,18 @@ public final class OffHeapReadStateStore implements ReadStateStore
     }
 
     @Override
+    public boolean use(final long userId)
+    {
+        final int user = users.find(userId);
+        if (user == NIL)
+        {
+            return false;
+        }
+        users.touch(user);
+        return true;
+    }
+
+    @Override
     public boolean get(final long userId, final long channelId, final ReadState into)
     {
         final int user = users.find(userId);

@@ -118,9 +118,15 @@ public final class OnHeapReadStateStore implements ReadStateStore
     }
 
     @Override
+    public boolean use(final long userId)
+    {
+        return used(userId) != null;
+    }
+
+    @Override
     public boolean get(final long userId, final long channelId, final ReadState into)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return false;
@@ -137,7 +143,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
     @Override
     public int forEach(final long userId, final ReadStateVisitor visitor)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return -1;
@@ -158,7 +164,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
     @Override
     public Outcome ack(final long userId, final long channelId, final long messageId)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return Outcome.NOT_RESIDENT;
@@ -174,14 +180,14 @@ public final class OnHeapReadStateStore implements ReadStateStore
         {
             throw new IllegalArgumentException("mentionCount must not be negative: " + mentionCount);
         }
-        final User user = use(userId);
+        final User user = used(userId);
         return user == null ? Outcome.NOT_RESIDENT : set(user, channelId, messageId, mentionCount);
     }
 
     @Override
     public Outcome mention(final long userId, final long channelId, final long messageId)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return Outcome.NOT_RESIDENT;
@@ -234,7 +240,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
     @Override
     public Outcome delete(final long userId, final long channelId)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return Outcome.NOT_RESIDENT;
@@ -251,7 +257,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
     @Override
     public Outcome deleteUser(final long userId)
     {
-        final User user = use(userId);
+        final User user = used(userId);
         if (user == null)
         {
             return Outcome.NOT_RESIDENT;
@@ -433,7 +439,7 @@ public final class OnHeapReadStateStore implements ReadStateStore
     }
 
     /** Looks a user up as a use: a clean user becomes the most recently used. */
-    private User use(final long userId)
+    private User used(final long userId)
     {
         final User user = resident.get(userId);
         if (user != null && user.dirty == 0)
