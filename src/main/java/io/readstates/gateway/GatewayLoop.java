@@ -10,24 +10,32 @@ import java.util.ArrayList;
  * The gateway on one event loop: the sockets this loop accepted (each a {@link Connection}), the
  * sessions among them, and a periodic sweep of those (slow consumers, silence, pings). Everything here
  * runs on this loop.
+ *
+ * <p>The sweep visits every session once per {@link #SWEEP_INTERVAL_MS}, a slice at a time: with ten
+ * thousand sessions, one pass over all of them holds the loop for milliseconds, and every request and
+ * push behind it waits that long.
  */
 public final class GatewayLoop
 {
-    /** How often the sessions of the loop are swept. */
+    /** How often each session of the loop is swept. */
     private static final long SWEEP_INTERVAL_MS = 100;
+    /** Each sweep's pass is spread over this many ticks. */
+    private static final int SLICES = 10;
 
     final Gateway gateway;
     final Vertx vertx;
     final Context context;
     private final ArrayList<Session> sessions = new ArrayList<>();
     private final long sweepTimer;
+    /** The next session the sweep visits. */
+    private int cursor;
 
     GatewayLoop(final Gateway gateway, final Vertx vertx)
     {
         this.gateway = gateway;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
+        this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS / SLICES, id -> sweepSlice());
     }
 
     public void accept(final ServerWebSocket socket)
@@ -45,16 +53,27 @@ public final class GatewayLoop
         }
     }
 
-    private void sweep()
+    /** Sweeps the next slice of the sessions, so that a whole pass takes {@link #SLICES} ticks. */
+    private void sweepSlice()
     {
         final long now = System.currentTimeMillis();
-        for (int i = sessions.size() - 1; i >= 0; i--)
+        int visits = (sessions.size() + SLICES - 1) / SLICES;
+        while (visits-- > 0 && !sessions.isEmpty())
         {
-            final Session session = sessions.get(i);
+            if (cursor >= sessions.size())
+            {
+                cursor = 0;
+            }
+            final Session session = sessions.get(cursor);
             if (session.sweep(now, gateway.slowConsumerTimeoutMs, gateway.idleTimeoutMs))
             {
                 // Without waiting for the client to complete the close, which one that stopped reading never does.
+                // The last session takes its place, and is visited next.
                 forget(session);
+            }
+            else
+            {
+                cursor++;
             }
         }
     }
