@@ -31,6 +31,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.readstates.shard.Shards;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -161,7 +162,7 @@ public final class ReadStatesService
                 return null;
             }))
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
-                    metrics.scrape(vertx)),
+                    PrometheusScrapingHandler.create(metrics.registry())),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {

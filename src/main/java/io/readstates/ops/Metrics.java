@@ -11,10 +11,6 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -69,19 +65,6 @@ public final class Metrics
     public PrometheusMeterRegistry registry()
     {
         return registry;
-    }
-
-    /**
-     * The Prometheus scrape, rendered on a worker thread and answered on the caller's event loop.
-     * Rendering every meter takes 10 to 20 ms: on the event loop, every request and push behind it
-     * would wait that long at each scrape.
-     */
-    public Handler<RoutingContext> scrape(final Vertx vertx)
-    {
-        return ctx -> vertx.executeBlocking(registry::scrape, false)
-            .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(text))
-            .onFailure(ctx::fail);
     }
 
     /** What Vert.x needs to report its own traffic into this registry. */
