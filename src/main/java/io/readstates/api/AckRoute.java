@@ -55,22 +55,22 @@ final class AckRoute implements Handler<HttpServerRequest>
         final String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         request.body()
             .compose(body -> api.ack(userId, channelId, RequestBody.of(type, body)))
-            .onSuccess(state -> HttpApi.json(request.response(), 200, Codec.readStateText(state)))
+            .onSuccess(state -> HttpApi.json(request.response(), 200, Codec.readState(state)))
             .onFailure(failure -> api.failed(request, failure));
     }
 
-    /** @return the user id of the ack route's path, or 0 if the path is not that route's or its user id is not valid */
+    /** @return the user id of the ack route's path, or 0 if the path is not that route's with two valid ids */
     static long userId(final String path)
     {
         final int channels = channelsAt(path);
-        return channels < 0 ? 0 : id(path, USERS.length(), channels);
+        return channels < 0 || channelId(path, channels) == 0 ? 0 : id(path, USERS.length(), channels);
     }
 
-    /** @return the channel id of the ack route's path, or 0 if the path is not that route's or its channel id is not valid */
+    /** @return the channel id of the ack route's path, or 0 if the path is not that route's with two valid ids */
     static long channelId(final String path)
     {
         final int channels = channelsAt(path);
-        return channels < 0 ? 0 : id(path, channels + CHANNELS.length(), path.length() - ACK.length());
+        return channels < 0 || id(path, USERS.length(), channels) == 0 ? 0 : channelId(path, channels);
     }
 
     /** @return whether a {@code Content-Length} header announces a body the router's body handler would take */
@@ -98,6 +98,11 @@ final class AckRoute implements Handler<HttpServerRequest>
             return -1;
         }
         return path.indexOf(CHANNELS, USERS.length());
+    }
+
+    private static long channelId(final String path, final int channels)
+    {
+        return id(path, channels + CHANNELS.length(), path.length() - ACK.length());
     }
 
     /** @return the id between {@code from} and {@code to} of the path, or 0 if that is not one (the router refuses it) */

@@ -396,7 +396,7 @@ public final class HttpApi
     private void ack(final RoutingContext ctx)
     {
         ack(RequestBody.pathId(ctx, "userId"), RequestBody.pathId(ctx, "channelId"), RequestBody.of(ctx))
-            .onSuccess(state -> json(ctx.response(), 200, Codec.readStateText(state)))
+            .onSuccess(state -> json(ctx.response(), 200, Codec.readState(state)))
             .onFailure(ctx::fail);
     }
 
@@ -602,12 +602,7 @@ public final class HttpApi
 
     static void json(final HttpServerResponse response, final int status, final JsonObject body)
     {
-        json(response, status, body.encode());
-    }
-
-    static void json(final HttpServerResponse response, final int status, final String body)
-    {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 
     private void error(final RoutingContext ctx, final int status, final String code, final String message)

@@ -34,17 +34,6 @@ public final class Codec
             .put("version", state.version());
     }
 
-    /**
-     * {@link #readState} written out: the same text its encoding gives, built without a JSON object, for
-     * the answer to every ack.
-     */
-    public static String readStateText(final ReadStateView state)
-    {
-        return "{\"channelId\":\"" + Ids.format(state.channelId()) + "\",\"lastMessageId\":\"" +
-            Ids.format(state.lastReadMessageId()) + "\",\"mentionCount\":" + state.mentionCount() + ",\"version\":" +
-            state.version() + "}";
-    }
-
     public static JsonArray readStates(final List<ReadStateView> states)
     {
         final JsonArray array = new JsonArray();

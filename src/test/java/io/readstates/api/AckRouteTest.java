@@ -29,7 +29,8 @@ class AckRouteTest
             "/v1/users/1x/channels/345/ack", "/v1/users/18446744073709551616/channels/1/ack", "/v1/users/12/acks",
             "/v1/Users/12/channels/345/ack", "/v1/users/12/ack", "/ack"})
         {
-            assertTrue(AckRoute.userId(path) == 0 || AckRoute.channelId(path) == 0, path);
+            assertEquals(0, AckRoute.userId(path), path);
+            assertEquals(0, AckRoute.channelId(path), path);
         }
     }
 
