@@ -5,7 +5,6 @@ import io.readstates.domain.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -65,13 +64,19 @@ public final class ClusterRouting
      */
     void route(final RoutingContext ctx, final long userId, final Runnable here)
     {
-        if (answersHere(ctx.request(), userId))
+        if (!ownership.clustered() || ctx.request().getHeader(Forwarder.FORWARDED) != null)
         {
             here.run();
             return;
         }
         checkQuorum();
-        forwarder.send(ownership.ownerOf(userId), ctx.request().method(), ctx.request().uri(), ctx.request().headers(),
+        final Ownership.Member owner = ownership.ownerOf(userId);
+        if (ownership.isSelf(owner))
+        {
+            here.run();
+            return;
+        }
+        forwarder.send(owner, ctx.request().method(), ctx.request().uri(), ctx.request().headers(),
                 ctx.body() == null ? null : ctx.body().buffer())
             .onSuccess(answer ->
             {
@@ -79,16 +84,6 @@ public final class ClusterRouting
                 ctx.response().end(answer.body());
             })
             .onFailure(ctx::fail);
-    }
-
-    /**
-     * @return whether {@link #route} would answer the request here, at once: a node alone, a request another
-     * node forwarded, or a user this node owns while it sees its quorum
-     */
-    boolean answersHere(final HttpServerRequest request, final long userId)
-    {
-        return !ownership.clustered() || request.getHeader(Forwarder.FORWARDED) != null ||
-            quorum.getAsBoolean() && ownership.isSelf(ownership.ownerOf(userId));
     }
 
     /** This node: its id, address, slots served and users resident. */

@@ -2,7 +2,6 @@ package io.readstates.api;
 
 import io.readstates.cluster.Ownership;
 import io.readstates.domain.Badges;
-import io.readstates.domain.ReadStateView;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
@@ -23,7 +22,6 @@ import java.security.MessageDigest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
@@ -51,8 +49,6 @@ public final class HttpApi
     private static final int MAX_ACKS = 100;
 
     private static final String BEARER = "Bearer ";
-    /** The ack route as the router names it, and the label {@link AckRoute} gives the requests it takes in the metrics. */
-    static final String ACK_ROUTE = "/v1/users/:userId/channels/:channelId/ack";
 
     private final Shards shards;
     private final byte[] token;
@@ -85,7 +81,7 @@ public final class HttpApi
      */
     public HttpServer serve(final HttpServer server, final Router router)
     {
-        final HttpEdge edge = new HttpEdge(new AckRoute(this, cluster, bodyLimitBytes, router), refusals);
+        final HttpEdge edge = new HttpEdge(router, refusals);
         return server.invalidRequestHandler(edge::invalid).requestHandler(edge);
     }
 
@@ -395,14 +391,9 @@ public final class HttpApi
 
     private void ack(final RoutingContext ctx)
     {
-        ack(RequestBody.pathId(ctx, "userId"), RequestBody.pathId(ctx, "channelId"), RequestBody.of(ctx))
-            .onSuccess(state -> json(ctx.response(), 200, Codec.readState(state)))
-            .onFailure(ctx::fail);
-    }
-
-    /** An ack of one read state, checked and then applied on the user's shard. */
-    Future<ReadStateView> ack(final long userId, final long channelId, final RequestBody body)
-    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        final long channelId = RequestBody.pathId(ctx, "channelId");
+        final RequestBody body = RequestBody.of(ctx);
         final long messageId = body.id("messageId");
         final boolean manual = body.bool("manual", false);
         if (!manual && body.has("mentionCount"))
@@ -410,9 +401,11 @@ public final class HttpApi
             throw Refusal.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
         }
         final int mentionCount = manual ? body.count("mentionCount") : 0;
-        return shard(userId).withUser(userId, s -> manual ?
+        shard(userId).withUser(userId, s -> manual ?
                 s.manualAck(userId, channelId, messageId, mentionCount) :
-                s.ack(userId, channelId, messageId));
+                s.ack(userId, channelId, messageId))
+            .onSuccess(state -> json(ctx, 200, Codec.readState(state)))
+            .onFailure(ctx::fail);
     }
 
     private void bulkAck(final RoutingContext ctx)
@@ -497,63 +490,45 @@ public final class HttpApi
      */
     private void authenticate(final RoutingContext ctx)
     {
-        if (!authorized(ctx.request()))
+        if (token != null)
         {
             final String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(ctx, 401, "unauthorized", given == null ?
-                "send the internal token as Authorization: Bearer <token>" : "the internal token is not valid");
-            return;
+            final boolean bearer = given != null && given.regionMatches(true, 0, BEARER, 0, BEARER.length());
+            if (!bearer || !MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8)))
+            {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                error(ctx, 401, "unauthorized", given == null ?
+                    "send the internal token as Authorization: Bearer <token>" : "the internal token is not valid");
+                return;
+            }
         }
         ctx.next();
     }
 
-    /** @return whether the request carries the internal token (always, when the check is off). */
-    boolean authorized(final HttpServerRequest request)
-    {
-        if (token == null)
-        {
-            return true;
-        }
-        final String given = request.getHeader(HttpHeaders.AUTHORIZATION);
-        return given != null && given.regionMatches(true, 0, BEARER, 0, BEARER.length()) &&
-            MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8));
-    }
-
     private void failed(final RoutingContext ctx)
     {
-        final int status = ctx.statusCode();
-        if (ctx.failure() == null && status == 413)
-        {
-            error(ctx, 413, "payload_too_large", "the body is larger than the limit of " + bodyLimitBytes + " bytes");
-        }
-        else if (ctx.failure() == null && status >= 400 && status < 500)
-        {
-            // A handler of Vert.x Web refused the request with a status alone.
-            error(ctx, status, codeOf(status), "the request could not be handled");
-        }
-        else
-        {
-            failed(ctx.request(), ctx.failure());
-        }
-    }
-
-    /** Answers a request whose handling failed: a refusal with its status and code, anything else with a 500. */
-    void failed(final HttpServerRequest request, final Throwable failure)
-    {
+        final Throwable failure = ctx.failure();
         if (failure instanceof Refusal)
         {
-            refuse(request.response(), (Refusal)failure);
+            refuse(ctx, (Refusal)failure);
         }
         else if (connectionClosed(failure))
         {
             // The caller went away mid-answer: nothing to answer, nothing wrong here.
             return;
         }
+        else if (ctx.statusCode() == 413)
+        {
+            error(ctx, 413, "payload_too_large", "the body is larger than the limit of " + bodyLimitBytes + " bytes");
+        }
+        else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500)
+        {
+            error(ctx, ctx.statusCode(), codeOf(ctx.statusCode()), "the request could not be handled");
+        }
         else
         {
-            LOG.error("request failed: {} {}", request.method(), request.path(), failure);
-            error(request.response(), 500, "internal", "an internal error occurred");
+            LOG.error("request failed: {} {}", ctx.request().method(), ctx.request().path(), failure);
+            error(ctx, 500, "internal", "an internal error occurred");
         }
     }
 
@@ -586,39 +561,29 @@ public final class HttpApi
     }
 
     /** The one place a refusal becomes an HTTP answer. */
-    private void refuse(final HttpServerResponse response, final Refusal refusal)
+    private void refuse(final RoutingContext ctx, final Refusal refusal)
     {
         if (refusal.retryAfterSeconds() > 0)
         {
-            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
         }
-        error(response, refusal.status(), refusal.code(), refusal.getMessage());
+        error(ctx, refusal.status(), refusal.code(), refusal.getMessage());
     }
 
     private static void json(final RoutingContext ctx, final int status, final JsonObject body)
     {
-        json(ctx.response(), status, body);
-    }
-
-    static void json(final HttpServerResponse response, final int status, final JsonObject body)
-    {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 
     private void error(final RoutingContext ctx, final int status, final String code, final String message)
-    {
-        error(ctx.response(), status, code, message);
-    }
-
-    private void error(final HttpServerResponse response, final int status, final String code, final String message)
     {
         if (status < 500)
         {
             refusals.refused(status, code, message);
         }
-        if (!response.ended())
+        if (!ctx.response().ended())
         {
-            json(response, status, Codec.error(code, message));
+            json(ctx, status, Codec.error(code, message));
         }
     }
 }

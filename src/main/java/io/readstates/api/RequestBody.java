@@ -23,16 +23,12 @@ final class RequestBody
     /** The request's JSON object body. */
     static RequestBody of(final RoutingContext ctx)
     {
-        return of(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
-    }
-
-    /** A JSON object body sent with the content type {@code type}. */
-    static RequestBody of(final String type, final Buffer body)
-    {
+        final String type = ctx.request().getHeader("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
         {
             throw Refusal.of(415, "unsupported_media_type", "the body must be JSON, sent with Content-Type: application/json");
         }
+        final Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0)
         {
             throw Refusal.badRequest("missing_body", "this route needs a JSON object body");
