@@ -6,6 +6,7 @@
 #   bench/gateway.sh
 #   SHARDS=2 GC=G1 TOOL_GC=Parallel TOOL_HEAP="-Xms4g -Xmx4g" bench/gateway.sh
 #   CANARY=0 bench/gateway.sh   (without the canary on each core: bench/canary.py)
+#   SCRAPE_S=0 bench/gateway.sh  (no scrape of /metrics inside the window but the two that bound it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,11 @@ SOCKETS=${SOCKETS:-10000}
 GATEWAY_RATE=${GATEWAY_RATE:-5000}
 WARMUP=${WARMUP:-30}
 GATEWAY_S=${GATEWAY_S:-30}
+# How often /metrics is scraped inside the measured window (0: only at its start and end); the warm-up is
+# scraped every 5 s whatever this says. Each scrape is work on the service's event loop, and its latency
+# lands on the messages behind it; the first few are slower still (code not yet compiled: the first took
+# the service about 100 ms), which the warm-up's scrapes keep out of the window.
+SCRAPE_S=${SCRAPE_S:-5}
 # One shard for the one core the service is given, as the service itself chooses under that placement:
 # two event loops sharing one core cost a quarter more CPU for the same messages (46% of the core against 36%).
 SHARDS=${SHARDS:-1}
@@ -47,29 +53,45 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/li
 taskset -c "$LOAD_CPU" bench/proc-cpu.py sample "$OUT/gateway-cpu.txt" "$SERVICE" &
 PIDS+=($!)
 start_canaries gateway
-# Every 5 s: the service's metrics, and how far each GC log has got, to cut both to the measured window.
+# Every second, how far each GC log has got, to cut both to the measured window; every 5 s of the warm-up
+# and every SCRAPE_S s of the window, the service's metrics.
 mkdir -p "$OUT/gateway-scrapes"
 : > "$OUT/gateway-marks.txt"
-( while sleep 5; do
+rm -f "$OUT/gateway-window-start.txt"
+scrape() { curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$1.txt"; }
+( while sleep 1; do
     now=$(date +%s)
-    curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$now.txt"
+    if [[ ! -e "$OUT/gateway-window-start.txt" ]]; then every=5; else every=$SCRAPE_S; fi
+    if [[ $every -gt 0 && $((now % every)) -eq 0 ]]; then scrape "$now"; fi
     echo "$now $(wc -l < "$OUT/gateway-service-gc.log") $(cat "$OUT/gateway-tool-gc.log" 2>/dev/null | wc -l)" >> "$OUT/gateway-marks.txt"
   done ) &
+MARKS=$!
+PIDS+=("$MARKS")
+# The scrape that opens the window: WARMUP s after the tool has every socket identified (it starts sending then).
+TOOL_OUT=$OUT/gateway-tool.out
+: > "$TOOL_OUT"
+( until grep -q "sockets identified" "$TOOL_OUT"; do sleep 0.05; done
+  sleep "$WARMUP"
+  date +%s > "$OUT/gateway-window-start.txt"
+  scrape start ) &
 PIDS+=($!)
 
-LINES=$(taskset -c "$LOAD_CPU" "$JAVA" $TOOL_HEAP "${GC_FLAG[$TOOL_GC]}" -XX:+AlwaysPreTouch "$TOOL_GC_LOG" \
+taskset -c "$LOAD_CPU" "$JAVA" $TOOL_HEAP "${GC_FLAG[$TOOL_GC]}" -XX:+AlwaysPreTouch "$TOOL_GC_LOG" \
   -jar target/readstates-bench.jar gateway --url="http://127.0.0.1:$PORT" --token="$TOKEN" --secret="$SECRET" \
   --sockets="$SOCKETS" --rate="$GATEWAY_RATE" --warmup="$WARMUP" --duration="$GATEWAY_S" --out="$OUT" \
-  --label=gateway --connections=128 --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}")
+  --label=gateway --connections=128 --measuredPids="$SERVICE,$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "${CANARY_OPTS[@]}" > "$TOOL_OUT"
+LINES=$(cat "$TOOL_OUT")
 echo "$LINES"
 END=$(date +%s)
-curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" > "$OUT/gateway-scrapes/$END.txt"
-# The first mark inside the measured window (which ended as the tool printed its summary).
-read -r FROM SERVICE_GC_FROM TOOL_GC_FROM < <(awk -v start="$((END - GATEWAY_S))" '$1 >= start' "$OUT/gateway-marks.txt" | head -1)
+kill "$MARKS"
+scrape end
+# The window, from its opening scrape to the tool's summary, and the GC logs cut at the first mark inside it.
+FROM=$(cat "$OUT/gateway-window-start.txt")
+read -r _ SERVICE_GC_FROM TOOL_GC_FROM < <(awk -v start="$FROM" '$1 >= start' "$OUT/gateway-marks.txt" | head -1)
 tail -n +"$((SERVICE_GC_FROM + 1))" "$OUT/gateway-service-gc.log" > "$OUT/gateway-service-gc-measured.log"
 tail -n +"$((TOOL_GC_FROM + 1))" "$OUT/gateway-tool-gc.log" > "$OUT/gateway-tool-gc-measured.log"
 WINDOW=$((END - FROM))
-find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -delete
+find "$OUT/gateway-scrapes" -type f ! -name start.txt ! -name end.txt -delete
 
 {
   echo "# Gateway, taken apart"
@@ -85,7 +107,7 @@ find "$OUT/gateway-scrapes" -type f ! -name "$FROM.txt" ! -name "$END.txt" -dele
   echo
   echo "The service's own view, over the last $WINDOW s (scrapes of its metrics):"
   echo
-  bench/metrics-window.py "$OUT/gateway-scrapes/$FROM.txt" "$OUT/gateway-scrapes/$END.txt"
+  bench/metrics-window.py "$OUT/gateway-scrapes/start.txt" "$OUT/gateway-scrapes/end.txt"
   echo
   echo "Pauses over the same $WINDOW s:"
   echo
