@@ -31,7 +31,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.readstates.shard.Shards;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -162,7 +161,7 @@ public final class ReadStatesService
                 return null;
             }))
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
-                    PrometheusScrapingHandler.create(metrics.registry())),
+                    metrics.scrape(vertx)),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {
