@@ -161,7 +161,7 @@ public final class ReadStatesService
                 return null;
             }))
             .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(api, gateway, settings, routes(vertx, live, ready),
-                    metrics.scrape(vertx)),
+                    metrics.scrape()),
                 new DeploymentOptions().setInstances(settings.shards)))
             .map(apiId ->
             {

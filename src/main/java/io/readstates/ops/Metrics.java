@@ -13,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
@@ -35,8 +34,9 @@ import java.util.function.ToDoubleFunction;
 public final class Metrics
 {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** Renders scrapes, one at a time, at the lowest CPU priority. */
-    private final ExecutorService scrapes = Executors.newSingleThreadExecutor(work -> BackgroundThread.create("readstates-scrape", work));
+    /** Renders scrapes, one at a time, at the lowest CPU priority: one thread for the process, idle between scrapes. */
+    private static final ExecutorService SCRAPES =
+        Executors.newSingleThreadExecutor(work -> BackgroundThread.create("readstates-scrape", work));
 
     /**
      * The latencies an operator needs as histograms (per-route request latency, write-behind flush lag);
@@ -82,12 +82,12 @@ public final class Metrics
      * its first minutes, when the code is run too rarely to be compiled yet); on the event loop, or on a
      * thread that competes with it for a core, every request and push behind it waited that long.
      */
-    public Handler<RoutingContext> scrape(final Vertx vertx)
+    public Handler<RoutingContext> scrape()
     {
         return ctx ->
         {
-            final Context context = vertx.getOrCreateContext();
-            scrapes.execute(() ->
+            final Context context = ctx.vertx().getOrCreateContext();
+            SCRAPES.execute(() ->
             {
                 try
                 {
