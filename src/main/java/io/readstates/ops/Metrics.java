@@ -33,10 +33,11 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Metrics
 {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Renders scrapes, one at a time, at the lowest CPU priority: one thread for the process, idle between scrapes. */
     private static final ExecutorService SCRAPES =
         Executors.newSingleThreadExecutor(work -> BackgroundThread.create("readstates-scrape", work));
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     /**
      * The latencies an operator needs as histograms (per-route request latency, write-behind flush lag);
