@@ -106,16 +106,47 @@ public final class Codec
             .put("badges", badges(badges)).encode();
     }
 
-    /** {@code {"op":"read_state",...}}: one read state changed. */
+    /**
+     * {@code {"op":"read_state",...}}: one read state changed. Written by hand, like the badges frame:
+     * these two are built for every change a watched user sees.
+     */
     public static String readStateFrame(final ReadStateView state, final Channel channel)
     {
-        return withChannel(state, channel).put("op", "read_state").encode();
+        final JsonText json = new JsonText().open()
+            .id("channelId", state.channelId())
+            .id("lastMessageId", state.lastReadMessageId())
+            .number("mentionCount", state.mentionCount())
+            .number("version", state.version())
+            .id("channelLastMessageId", channel.lastMessageId());
+        if (channel.guildId() != Badges.DIRECT_MESSAGES)
+        {
+            json.id("guildId", channel.guildId());
+        }
+        return json.word("op", "read_state").close().toString();
     }
 
-    /** {@code {"op":"badges",...}}: the user's badges changed. */
+    /** {@code {"op":"badges",...}}: the user's badges changed; the same members as {@link #badges}. */
     public static String badgesFrame(final Badges badges)
     {
-        return badges(badges).put("op", "badges").encode();
+        final JsonText json = new JsonText().open()
+            .id("userId", badges.userId())
+            .number("mentionCount", badges.mentionCount())
+            .openArray("guilds");
+        for (final Badges.Guild guild : badges.guilds())
+        {
+            json.open()
+                .id("guildId", guild.guildId())
+                .number("unreadChannels", guild.unreadChannels())
+                .number("mentionCount", guild.mentionCount())
+                .close();
+        }
+        return json.closeArray()
+            .open("directMessages")
+            .number("unreadChannels", badges.directUnreadChannels())
+            .number("mentionCount", badges.directMentionCount())
+            .close()
+            .word("op", "badges")
+            .close().toString();
     }
 
     /** {@code {"op":"error","error","message"}}: something the client asked could not be done now. */
