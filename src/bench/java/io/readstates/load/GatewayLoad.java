@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 
 /**
  * The WebSocket scenario: {@code sockets} identified clients, one user each, each with a read state on
@@ -29,6 +32,9 @@ final class GatewayLoad
     private static final long CHANNEL_OFFSET = 500_000L;
     private static final String READY = "\"op\":\"ready\"";
     private static final String BADGES = "\"op\":\"badges\"";
+    private static final String ERROR = "\"op\":\"error\"";
+    /** How long every socket has to be identified, refused or closed before the run is abandoned. */
+    private static final int IDENTIFY_TIMEOUT_S = 120;
 
     private final Options options;
 
@@ -66,7 +72,20 @@ final class GatewayLoad
         final long[] end = {Long.MAX_VALUE};
         final WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 10));
         final AtomicInteger ready = new AtomicInteger();
-        final CountDownLatch allReady = new CountDownLatch(sockets);
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        final AtomicInteger unconnected = new AtomicInteger();
+        // Each socket settles once: identified, refused, closed or never connected. Waiting for ready frames
+        // alone hung the tool for good when a slow service refused or dropped a few sockets.
+        final AtomicIntegerArray settled = new AtomicIntegerArray(sockets);
+        final CountDownLatch allSettled = new CountDownLatch(sockets);
+        final IntConsumer settle = index ->
+        {
+            if (settled.compareAndSet(index, 0, 1))
+            {
+                allSettled.countDown();
+            }
+        };
         for (int i = 0; i < sockets; i++)
         {
             final int index = i;
@@ -79,7 +98,7 @@ final class GatewayLoad
                     if (text.contains(READY))
                     {
                         ready.incrementAndGet();
-                        allReady.countDown();
+                        settle.accept(index);
                     }
                     else if (text.contains(BADGES) && pendingSince[index] != 0)
                     {
@@ -90,12 +109,37 @@ final class GatewayLoad
                             recorder.record((System.nanoTime() - intended) / 1000, true);
                         }
                     }
+                    else if (text.contains(ERROR) && settled.get(index) == 0)
+                    {
+                        refused.incrementAndGet();
+                        settle.accept(index);
+                    }
+                });
+                socket.closeHandler(closing ->
+                {
+                    if (settled.get(index) == 0)
+                    {
+                        closed.incrementAndGet();
+                        settle.accept(index);
+                    }
                 });
                 socket.writeTextMessage(new JsonObject().put("op", "identify").put("token", token).encode());
                 vertx.setPeriodic(20_000, id -> socket.writeTextMessage("{\"op\":\"ping\"}"));
-            }).onFailure(e -> allReady.countDown()));
+            }).onFailure(e ->
+            {
+                unconnected.incrementAndGet();
+                settle.accept(index);
+            }));
         }
-        allReady.await();
+        final boolean allAnswered = allSettled.await(IDENTIFY_TIMEOUT_S, TimeUnit.SECONDS);
+        if (ready.get() < sockets)
+        {
+            // Messages to a socket that is not there would never be answered: the run would not measure what it says.
+            System.out.printf("only %d of %d sockets identified: %d refused, %d closed, %d not connected, %d unanswered after %d s%n",
+                ready.get(), sockets, refused.get(), closed.get(), unconnected.get(), allAnswered ? 0 : allSettled.getCount(),
+                IDENTIFY_TIMEOUT_S);
+            throw new IllegalStateException("not every socket was identified");
+        }
         System.out.printf("%d of %d sockets identified%n", ready.get(), sockets);
 
         final SplittableRandom random = new SplittableRandom(7);

@@ -51,38 +51,47 @@ public final class LoadTool
             return;
         }
         final Options options = new Options(args, 1);
-        switch (args[0])
+        try
         {
-            case "preload":
-                new Preload(options).redis();
-                break;
-            case "warm":
-                new Preload(options).warm();
-                break;
-            case "run":
-                new OpenLoop(options).run();
-                break;
-            case "saturate":
-                new Saturate(options).run();
-                break;
-            case "bare":
-                BareServer.run(options);
-                return;
-            case "hot":
-                new HotUsers(options).run();
-                break;
-            case "gateway":
-                new GatewayLoad(options).run();
-                break;
-            case "gclog":
-                GcLog.print(options);
-                break;
-            case "chart":
-                Chart.draw(options);
-                break;
-            default:
-                System.err.println("unknown command " + args[0]);
-                System.exit(2);
+            switch (args[0])
+            {
+                case "preload":
+                    new Preload(options).redis();
+                    break;
+                case "warm":
+                    new Preload(options).warm();
+                    break;
+                case "run":
+                    new OpenLoop(options).run();
+                    break;
+                case "saturate":
+                    new Saturate(options).run();
+                    break;
+                case "bare":
+                    BareServer.run(options);
+                    return;
+                case "hot":
+                    new HotUsers(options).run();
+                    break;
+                case "gateway":
+                    new GatewayLoad(options).run();
+                    break;
+                case "gclog":
+                    GcLog.print(options);
+                    break;
+                case "chart":
+                    Chart.draw(options);
+                    break;
+                default:
+                    System.err.println("unknown command " + args[0]);
+                    System.exit(2);
+            }
+        }
+        catch (final Exception e)
+        {
+            // Vert.x's threads would keep a failed run's JVM alive, and the script waiting on it, for good.
+            System.err.println(args[0] + " failed: " + e);
+            System.exit(1);
         }
         System.exit(0);
     }
