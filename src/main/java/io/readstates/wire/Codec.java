@@ -112,7 +112,7 @@ public final class Codec
      */
     public static String readStateFrame(final ReadStateView state, final Channel channel)
     {
-        final JsonText json = new JsonText().open()
+        final JsonText json = JsonText.start().open()
             .id("channelId", state.channelId())
             .id("lastMessageId", state.lastReadMessageId())
             .number("mentionCount", state.mentionCount())
@@ -128,7 +128,7 @@ public final class Codec
     /** {@code {"op":"badges",...}}: the user's badges changed; the same members as {@link #badges}. */
     public static String badgesFrame(final Badges badges)
     {
-        final JsonText json = new JsonText().open()
+        final JsonText json = JsonText.start().open()
             .id("userId", badges.userId())
             .number("mentionCount", badges.mentionCount())
             .openArray("guilds");

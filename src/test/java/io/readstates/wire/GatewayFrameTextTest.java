@@ -6,6 +6,7 @@ import io.readstates.domain.ReadStateView;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +36,22 @@ class GatewayFrameTextTest
         final Badges badges = new Badges(LARGEST_ID, 0, List.of(), 0, 0);
 
         assertEquals(Codec.badges(badges).put("op", "badges"), new JsonObject(Codec.badgesFrame(badges)));
+    }
+
+    @Test
+    void eachFrameStartsAfreshEvenAfterOneLargerThanTheKeptBuffer()
+    {
+        final List<Badges.Guild> guilds = new ArrayList<>();
+        for (long g = 1; g <= 1_000; g++)
+        {
+            guilds.add(new Badges.Guild(g, 1, 1));
+        }
+        final Badges many = new Badges(1, 1_000, guilds, 0, 0);
+        final Badges few = new Badges(2, 0, List.of(new Badges.Guild(9, 1, 0)), 1, 0);
+
+        assertEquals(Codec.badges(many).put("op", "badges"), new JsonObject(Codec.badgesFrame(many)));
+        assertEquals(Codec.badges(few).put("op", "badges"), new JsonObject(Codec.badgesFrame(few)));
+        assertEquals(Codec.badges(few).put("op", "badges"), new JsonObject(Codec.badgesFrame(few)));
     }
 
     @Test
