@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,8 +80,9 @@ class ClusterFaultsTest
                 killedAt = System.currentTimeMillis();
                 // Waits longer than the bound, so that a miss is reported with its time.
                 final long[] answeredAt = new long[USERS + 1];
+                final Api probe = cluster.api(0);
                 recoveredAt = Await.value("every user answered again", TestCluster.FAILURE_TIMEOUT_MS + 30_000,
-                    () -> lastToAnswer(cluster.api(0), answeredAt), at -> at > 0);
+                    () -> lastToAnswer(probe, answeredAt), at -> at > 0);
                 Thread.sleep(1_000);
             }
             finally
@@ -105,37 +108,44 @@ class ClusterFaultsTest
     }
 
     /**
-     * Asks for every user that has not answered since the kill, noting when each first does.
+     * Asks, all at once, for every user that has not answered since the kill, noting when each first does.
+     * (Asked one after the other, each answer checked against the OpenAPI document, a round took seconds,
+     * and its length was counted as recovery: 4.2 s measured for a hand-over done 1.1 s after the kill,
+     * and 10.1 s in one CI run.)
      *
-     * @return when the last of them first answered, once all have; 0 until then. (The time of a whole
-     * pass that succeeds would add the pass's own length, seconds on a slow machine, to the recovery.)
+     * @return when the last of them first answered, once all have; 0 until then
      */
     private static long lastToAnswer(final Api api, final long[] answeredAt)
     {
-        long last = 0;
-        boolean all = true;
+        final List<CompletableFuture<?>> round = new ArrayList<>();
         for (int u = 1; u <= USERS; u++)
         {
-            if (answeredAt[u] == 0 && answers(api, u))
+            if (answeredAt[u] == 0)
             {
-                answeredAt[u] = System.currentTimeMillis();
+                final int user = u;
+                round.add(api.statusOf("/v1/users/" + user + "/badges")
+                    .thenAccept(status ->
+                    {
+                        if (status == 200)
+                        {
+                            answeredAt[user] = System.currentTimeMillis();
+                        }
+                    })
+                    .exceptionally(noAnswer -> null));  // asked again next round
             }
-            all &= answeredAt[u] != 0;
+        }
+        // Joining the round publishes what its answers wrote.
+        CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).join();
+        long last = 0;
+        for (int u = 1; u <= USERS; u++)
+        {
+            if (answeredAt[u] == 0)
+            {
+                return 0;
+            }
             last = Math.max(last, answeredAt[u]);
         }
-        return all ? last : 0;
-    }
-
-    private static boolean answers(final Api api, final int user)
-    {
-        try
-        {
-            return api.get("/v1/users/" + user + "/badges").status() == 200;
-        }
-        catch (final IllegalStateException e)
-        {
-            return false;
-        }
+        return last;
     }
 
     @ParameterizedTest(name = "on {0}")
