@@ -3,10 +3,10 @@
 # (the service, or the bare endpoint) runs on core 1 (SERVICE_CPU), the load tool and Redis on core 0
 # (LOAD_CPU), so that they do not take each other's time.
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-OUT=${OUT:-bench/results}
+OUT=${OUT:-target/bench-results}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 TOKEN=bench-internal-token-0123456789
-# The off-heap store on transparent huge pages (README, "Huge pages"): glibc advises its large allocations
+# The off-heap store on transparent huge pages (docs/design.md, "Huge pages"): glibc advises its large allocations
 # to the kernel. Every process the scripts start inherits it; set it empty to measure without.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}
 [ -f target/readstates.jar ] && [ -f target/readstates-bench.jar ] || mvn -q -B package -DskipTests
@@ -55,7 +55,7 @@ start_redis() {
 # So a late wake is the host's doing (or the kernel's), not the measured process's. Sets CANARY_OPTS,
 # the load tool's options that judge each second by them too (a wake later than CANARY_LIMIT_MS, 10 by
 # default, contaminates it; so does, when CANARY_SLOWDOWN is set, a canary's fixed work that many times
-# slower than in its fastest second so far: off by default, see the README), and CANARY_PIDS, to append
+# slower than in its fastest second so far: off by default, see docs/benchmarks.md), and CANARY_PIDS, to append
 # to --measuredPids. stop_canaries stops them.
 CANARY_OPTS=()
 CANARY_PIDS=

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The headline benchmark: the same service, off-heap store vs on-heap baseline, under the same open-loop
-# load, with G1 and with ZGC, GC logged. Writes bench/results/: a results table (results.md), per-second
+# load, with G1 and with ZGC, GC logged. Writes $OUT (target/bench-results/ by default): a results table (results.md), per-second
 # timelines (CSV), percentile distributions, GC logs and one p99-over-time chart per collector.
 #
 #   bench/gc-benchmark.sh                  # the headline: 1,000,000 hot users x 8 channels, 5 min per run

@@ -3,7 +3,7 @@
 #     core, the two taking turns for ROUNDS rounds, as a ratio, with the CPU each used per request;
 #     (b) a few hot users acking many times a second: Redis writes per ack and flush lag;
 #     (c) 10,000 WebSocket clients: latency from POST /v1/messages to the badges frame.
-# Writes bench/results/throughput.md; with JFR=file.jfr, also 10 s of the service's first round, for
+# Writes $OUT/throughput.md (OUT: target/bench-results/ by default); with JFR=file.jfr, also 10 s of the service's first round, for
 # bench/profile-shares.py.
 #   bench/throughput.sh
 set -euo pipefail

@@ -29,7 +29,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 @CommandLine.Command(name = "readstates", mixinStandardHelpOptions = true, versionProvider = Version.class,
     subcommands = TokenCommand.class,
     description = "Tracks what every user of a chat platform has read. With no command, runs the service.",
-    footerHeading = "%nSettings (environment variables; each also a key of conf/readstates.json, see README.md):%n")
+    footerHeading = "%nSettings (environment variables; each also a key of conf/readstates.json, see docs/operating.md):%n")
 public final class Main implements Callable<Integer>
 {
     static final int BAD_SETTING = 2;

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API for internal callers. Handlers run on the event loop that accepted the connection: they
  * check the request, hand the work to the user's shard, and answer when the shard replies. See the
- * route table in README.md.
+ * routes in openapi.json.
  */
 public final class HttpApi
 {

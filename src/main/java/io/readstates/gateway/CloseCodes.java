@@ -1,6 +1,6 @@
 package io.readstates.gateway;
 
-/** WebSocket close codes of the gateway protocol (see README.md). */
+/** WebSocket close codes of the gateway protocol (see asyncapi.json). */
 public final class CloseCodes
 {
     /** The identify token is missing, forged, expired, or names no valid user. */

@@ -10,7 +10,7 @@ import java.util.List;
  * The WebSocket gateway for end-user clients at {@link #PATH}. A connection lives on the event loop that
  * accepted it; once it identifies, its session is registered with the user's shard (through that
  * shard's {@link ShardSessions}), which produces every update and hands it back to the connection's
- * loop to be written. See the protocol in README.md.
+ * loop to be written. The protocol is asyncapi.json.
  */
 public final class Gateway
 {

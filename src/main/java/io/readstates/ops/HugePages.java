@@ -52,7 +52,7 @@ public final class HugePages
             "; transparent huge pages: " + (mode == null ? "unknown" : mode) +
             "; GLIBC_TUNABLES: " + (tunables == null || tunables.isEmpty() ? "unset" : tunables) +
             "): start the service with GLIBC_TUNABLES=" + TUNABLE + ", transparent huge pages madvise or always, " +
-            "for a faster store (README, Huge pages)";
+            "for a faster store (docs/design.md, Huge pages)";
     }
 
     /** @return the AnonHugePages of an smaps file in bytes, or -1 if it has none */

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a cluster does when members go: one at a time on purpose (a rolling restart), killed, or paused
  * past the failure timeout and then woken up. Each node is its own JVM; the figures each test prints
- * are quoted in the README.
+ * are quoted in docs/benchmarks.md.
  */
 class ClusterFaultsTest
 {
