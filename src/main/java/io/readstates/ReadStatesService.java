@@ -1,10 +1,11 @@
 package io.readstates;
 
-import io.readstates.api.ClusterRouting;
 import io.readstates.api.HttpApi;
-import io.readstates.cluster.Ownership;
-import io.readstates.membership.HandOver;
-import io.readstates.membership.Membership;
+import io.readstates.cluster.HandOver;
+import io.readstates.cluster.Membership;
+import io.readstates.cluster.Owners;
+import io.readstates.ownership.Node;
+import io.readstates.ownership.Ownership;
 import io.readstates.api.Refusals;
 import io.readstates.config.Settings;
 import io.readstates.config.Version;
@@ -107,7 +108,7 @@ public final class ReadStatesService
         });
         final boolean gatewayOn = settings.userTokenSecret != null;
         final Ownership ownership = membership == null ?
-            Ownership.solo("localhost:" + settings.httpPort) : Ownership.member(membership.self());
+            Ownership.alone(new Node("local", "localhost:" + settings.httpPort)) : Ownership.member(membership.self());
         final List<Shard> shards = new ArrayList<>();
         final List<String> deployments = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
@@ -145,14 +146,13 @@ public final class ReadStatesService
             settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
             handOver == null ? null : () -> handOver.quorum() && ownership.settled());
-        final ClusterRouting routing = new ClusterRouting(vertx, ownership, handOver == null ? () -> true : handOver::quorum,
-            () -> stats.stream().mapToLong(st -> st.residentUsers).sum());
-        final HttpApi api = new HttpApi(router, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),
-            routing);
+        final Owners owners = new Owners(vertx, ownership, router, handOver == null ? () -> true : handOver::quorum,
+            () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), settings.clusterRequestTimeoutMs);
+        final HttpApi api = new HttpApi(owners, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()));
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
                 settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency(),
-                membership == null ? null : new ClusterSessions(vertx, ownership, router, sessions, settings.maxSessionsPerUser));
+                membership == null ? null : new ClusterSessions(vertx, owners, router, sessions, settings.maxSessionsPerUser));
         final List<String> handOverId = new ArrayList<>();
         return chain
             .compose(v -> handOver == null ? Future.succeededFuture() : vertx.deployVerticle(handOver).map(id ->
@@ -168,7 +168,7 @@ public final class ReadStatesService
                 LOG.info("readstates listening on port {} with {} shards, {} store of {} bytes each{}", settings.httpPort,
                     settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT),
                     ShardSettings.of(settings, 0, redis).cacheBytes(),
-                    membership == null ? "" : ", member " + ownership.self().id() + " of a cluster");
+                    membership == null ? "" : ", node " + ownership.self().name() + " of a cluster");
                 return new ReadStatesService(vertx, deployments, apiId, handOverId.isEmpty() ? null : handOverId.get(0));
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));

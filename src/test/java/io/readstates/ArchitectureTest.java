@@ -25,6 +25,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ArchitectureTest
 {
+    /**
+     * The rooms, from where a request enters down to the words every room speaks. A package may import
+     * only packages of a later line: api/gateway -> cluster -> shard -> persist/store -> ownership/wire -> domain.
+     */
+    private static final List<List<String>> LAYERS = List.of(
+        List.of("io.readstates"),
+        List.of("io.readstates.cli"),
+        List.of("io.readstates.api"),
+        List.of("io.readstates.gateway"),
+        List.of("io.readstates.cluster"),
+        List.of("io.readstates.shard"),
+        List.of("io.readstates.config", "io.readstates.ops"),
+        List.of("io.readstates.persist"),
+        List.of("io.readstates.store.offheap", "io.readstates.store.onheap"),
+        List.of("io.readstates.store"),
+        List.of("io.readstates.ownership", "io.readstates.wire"),
+        List.of("io.readstates.domain"));
+
     private static final Path SOURCES = Path.of("src/main/java");
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(io\\.readstates(?:\\.[a-z]\\w*)*)\\.[A-Z]",
@@ -38,6 +56,54 @@ class ArchitectureTest
         assertTrue(imports.size() > 10, "found the packages: " + imports.keySet());
         final List<String> cycle = findCycle(imports);
         assertTrue(cycle.isEmpty(), "packages import each other in a circle: " + String.join(" -> ", cycle));
+    }
+
+    @Test
+    void shouldImportOnlyDownwardInTheOrderOfTheRooms() throws IOException
+    {
+        final Map<String, Set<String>> imports = imports();
+        final Set<String> placed = new TreeSet<>();
+        LAYERS.forEach(placed::addAll);
+        assertEquals(placed, imports.keySet(), "every package has its place in the order, and every place a package");
+        assertEquals(List.of(), upwardImports(imports));
+    }
+
+    @Test
+    void shouldFindAnImportThatGoesUp()
+    {
+        final Map<String, Set<String>> graph = new TreeMap<>(Map.of(
+            "io.readstates.ownership", Set.of("io.readstates.domain", "io.readstates.shard"),
+            "io.readstates.cluster", Set.of("io.readstates.shard")));
+        assertEquals(List.of("io.readstates.ownership -> io.readstates.shard"), upwardImports(graph));
+    }
+
+    /** @return each import of a package of the same or an earlier line, as "importer -> imported" */
+    private static List<String> upwardImports(final Map<String, Set<String>> imports)
+    {
+        final List<String> upward = new ArrayList<>();
+        imports.forEach((pkg, uses) ->
+        {
+            for (final String used : uses)
+            {
+                if (layerOf(used) <= layerOf(pkg))
+                {
+                    upward.add(pkg + " -> " + used);
+                }
+            }
+        });
+        return upward;
+    }
+
+    private static int layerOf(final String pkg)
+    {
+        for (int i = 0; i < LAYERS.size(); i++)
+        {
+            if (LAYERS.get(i).contains(pkg))
+            {
+                return i;
+            }
+        }
+        throw new AssertionError(pkg + " has no place in the order of the rooms");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.readstates.load;
 
-import io.readstates.cluster.Slots;
+import io.readstates.ownership.Slots;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -15,19 +15,18 @@ import java.util.function.LongPredicate;
  * Which users a run asks for, and where it sends them, by where they are owned: {@code --owner=any} (the
  * default: any user, to each {@code --url} in turn), {@code local} (only users the node of the first
  * {@code --url} owns), {@code remote} (only users it forwards) or {@code routed} (any user, each sent to
- * its owner, as a caller that knows the owners would). The owners are computed as the nodes compute them,
- * from the members the first node lists at {@code /v1/cluster}.
+ * its owner, as a caller that knows the owners would). The owners come from the slot map that the first
+ * node answers at {@code /v1/cluster}, with the slot function every caller may compute.
  */
 final class Owners
 {
-    private final List<String> ids;
-    private final List<String> addresses;
+    /** The HTTP address of each slot's owner. */
+    private final List<String> owners;
     private final String self;
 
-    private Owners(final List<String> ids, final List<String> addresses, final String self)
+    private Owners(final List<String> owners, final String self)
     {
-        this.ids = ids;
-        this.addresses = addresses;
+        this.owners = owners;
         this.self = self;
     }
 
@@ -45,7 +44,7 @@ final class Owners
         }
         final Owners owners = read(options);
         final boolean local = "local".equals(owner);
-        return user -> owners.idOf(user).equals(owners.self) == local;
+        return user -> owners.ownerOf(user).equals(owners.self) == local;
     }
 
     /** @return with {@code --owner=routed}, the host:port of each user's owner; else null */
@@ -55,13 +54,12 @@ final class Owners
         {
             return null;
         }
-        final Owners owners = read(options);
-        return user -> owners.addresses.get(owners.ids.indexOf(owners.idOf(user)));
+        return read(options)::ownerOf;
     }
 
-    private String idOf(final long user)
+    private String ownerOf(final long user)
     {
-        return ids.get(Slots.ownerIndex(Slots.of(user), ids));
+        return owners.get(Slots.of(user));
     }
 
     private static Owners read(final Options options) throws Exception
@@ -71,10 +69,8 @@ final class Owners
             .header("Authorization", "Bearer " + options.text("token", System.getenv().getOrDefault("READSTATES_INTERNAL_TOKEN", "")))
             .build(), HttpResponse.BodyHandlers.ofString());
         final JsonObject view = new JsonObject(answer.body());
-        final List<JsonObject> members = new ArrayList<>();
-        view.getJsonArray("members").forEach(m -> members.add((JsonObject)m));
-        members.sort(java.util.Comparator.comparing(m -> m.getString("id")));
-        return new Owners(members.stream().map(m -> m.getString("id")).toList(),
-            members.stream().map(m -> m.getString("address")).toList(), view.getJsonObject("node").getString("id"));
+        final List<String> owners = new ArrayList<>();
+        view.getJsonArray("slotMap").forEach(slot -> owners.add(((JsonObject)slot).getString("owner")));
+        return new Owners(owners, view.getJsonObject("node").getString("address"));
     }
 }

@@ -1,10 +1,11 @@
 package io.readstates.api;
 
-import io.readstates.cluster.Ownership;
+import io.readstates.cluster.NodeMessage;
+import io.readstates.cluster.Owners;
+import io.readstates.cluster.UserRequest;
 import io.readstates.domain.Badges;
 import io.readstates.domain.Refusal;
-import io.readstates.shard.Shard;
-import io.readstates.shard.Shards;
+import io.readstates.ownership.Node;
 import io.readstates.wire.Codec;
 import io.readstates.wire.Ids;
 import io.vertx.core.Future;
@@ -25,22 +26,18 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.LongStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API for internal callers. Handlers run on the event loop that accepted the connection: they
- * check the request, hand the work to the user's shard, and answer when the shard replies. See the
- * routes in openapi.json.
+ * check the request, hand it to the user's owner ({@link Owners}: this node's shard, or the node that owns
+ * the user), and answer when it replies. Every answer about a user names its owner in {@link #OWNER}, so
+ * that a caller can send the next request there. See the routes in openapi.json.
  */
 public final class HttpApi
 {
@@ -49,12 +46,13 @@ public final class HttpApi
     private static final int MAX_ACKS = 100;
 
     private static final String BEARER = "Bearer ";
+    /** The HTTP address of the node that owns the user of the request. */
+    static final String OWNER = "X-Readstates-Owner";
 
-    private final Shards shards;
+    private final Owners owners;
     private final byte[] token;
     private final int bodyLimitBytes;
     private final Refusals refusals;
-    private final ClusterRouting cluster;
     /** Every route, for the Allow header of a 405; every event loop's router adds the same ones. */
     private final Set<Route> routes = ConcurrentHashMap.newKeySet();
 
@@ -65,11 +63,9 @@ public final class HttpApi
     /**
      * @param token the internal token every request must carry; null disables the check (development only).
      */
-    public HttpApi(final Shards shards, final String token, final int bodyLimitBytes, final Refusals refusals,
-        final ClusterRouting cluster)
+    public HttpApi(final Owners owners, final String token, final int bodyLimitBytes, final Refusals refusals)
     {
-        this.cluster = cluster;
-        this.shards = shards;
+        this.owners = owners;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.bodyLimitBytes = bodyLimitBytes;
         this.refusals = refusals;
@@ -123,10 +119,10 @@ public final class HttpApi
         return router;
     }
 
-    /** Adds a route; one about a user is answered by the node that owns the user. */
+    /** Adds a route. */
     private void route(final Router router, final HttpMethod method, final String path, final Handler<RoutingContext> handler)
     {
-        router.route(method, path).handler(path.contains(":userId") ? ctx -> toOwner(ctx, handler) : handler);
+        router.route(method, path).handler(handler);
         routes.add(new Route(method, path.replaceAll(":\\w+", "[^/]+")));
     }
 
@@ -186,28 +182,55 @@ public final class HttpApi
             "13".equals(request.getHeader("Sec-WebSocket-Version"));
     }
 
-    /** Requests about a user go to the node that owns it; a path id that is not one is refused here. */
-    private void toOwner(final RoutingContext ctx, final Handler<RoutingContext> handler)
-    {
-        cluster.route(ctx, RequestBody.pathId(ctx, "userId"), () -> handler.handle(ctx));
-    }
-
     private void clusterView(final RoutingContext ctx)
     {
-        if (ctx.request().getHeader(Forwarder.FORWARDED) != null)
-        {
-            json(ctx, 200, new JsonObject().put("node", cluster.node()));
-            return;
-        }
-        cluster.view(ctx).onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail);
+        owners.view().onSuccess(view -> json(ctx, 200, cluster(view))).onFailure(ctx::fail);
     }
 
     /**
-     * A message was created. First every node and shard whose users it touches checks that its part
-     * fits (a failure here changes nothing); then every node learns the channel's new last message,
-     * the author's read state is acked to it and each mentioned user other than the author gets a
-     * mention. A node that is sent its part by another handles only that part.
+     * The cluster as this node sees it: this node, every node with the slots it serves and the users it
+     * holds (null figures for one that did not answer), and the slot map: each slot's owner, by index, with
+     * the epoch its owner serves it under (null while it does not).
      */
+    private static JsonObject cluster(final Owners.View view)
+    {
+        final JsonArray nodes = new JsonArray();
+        final java.util.Map<String, Long> epochs = new java.util.HashMap<>();
+        for (final NodeMessage.Described node : view.nodes())
+        {
+            nodes.add(described(node));
+            if (node.slots() != null)
+            {
+                for (int i = 0; i < node.slots().length; i++)
+                {
+                    epochs.put(node.name() + "/" + node.slots()[i], node.epochs()[i]);
+                }
+            }
+        }
+        final JsonArray slotMap = new JsonArray();
+        for (int slot = 0; slot < view.owners().length; slot++)
+        {
+            final Node owner = view.owners()[slot];
+            slotMap.add(new JsonObject().put("owner", owner.address()).put("epoch", epochs.get(owner.name() + "/" + slot)));
+        }
+        return new JsonObject()
+            .put("node", described(view.self()))
+            .put("clustered", view.clustered())
+            .put("quorum", view.quorum())
+            .put("members", nodes)
+            .put("slotMap", slotMap);
+    }
+
+    private static JsonObject described(final NodeMessage.Described node)
+    {
+        return new JsonObject()
+            .put("id", node.name())
+            .put("address", node.address())
+            .put("slots", node.slots() == null ? null : node.slots().length)
+            .put("residentUsers", node.slots() == null ? null : node.residentUsers());
+    }
+
+    /** A message was created: its users' owners apply it (see {@link Owners#message}). */
     private void messageCreated(final RoutingContext ctx)
     {
         final RequestBody body = RequestBody.of(ctx);
@@ -225,168 +248,9 @@ public final class HttpApi
                 mentioned.add(userId);
             }
         }
-        final Message message = new Message(channelId, messageId, authorId, guildId);
-        final String part = ctx.request().getHeader(Forwarder.PART);
-        final Future<?> done;
-        if (part != null)
-        {
-            done = localPart(message, part.endsWith("+author"), mentioned, part.startsWith("apply"));
-        }
-        else if (!cluster.ownership().clustered())
-        {
-            done = localPart(message, true, mentioned, true);
-        }
-        else
-        {
-            cluster.checkQuorum();
-            done = acrossNodes(ctx, message, mentioned);
-        }
-        done.onSuccess(ok -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
-    }
-
-    private record Message(long channelId, long messageId, long authorId, long guildId)
-    {
-    }
-
-    /** Each node's part is checked, then every node applies its own (and learns of the channel's message). */
-    private Future<?> acrossNodes(final RoutingContext ctx, final Message message, final Set<Long> mentioned)
-    {
-        final Ownership ownership = cluster.ownership();
-        final Map<Ownership.Member, Set<Long>> parts = new java.util.HashMap<>();
-        for (final long userId : mentioned)
-        {
-            parts.computeIfAbsent(ownership.ownerOf(userId), k -> new LinkedHashSet<>()).add(userId);
-        }
-        final Ownership.Member authorOwner = ownership.ownerOf(message.authorId());
-        parts.computeIfAbsent(authorOwner, k -> new LinkedHashSet<>());
-        final List<Future<?>> checks = new ArrayList<>();
-        parts.forEach((member, users) -> checks.add(part(ctx, member, message, member.equals(authorOwner), users, false)));
-        return Future.all(checks).compose(checked ->
-        {
-            final List<Future<?>> applied = new ArrayList<>();
-            final Set<Ownership.Member> everyone = new java.util.LinkedHashSet<>(ownership.members());
-            everyone.addAll(parts.keySet());
-            for (final Ownership.Member member : everyone)
-            {
-                applied.add(part(ctx, member, message, member.equals(authorOwner), parts.getOrDefault(member, Set.of()), true));
-            }
-            return Future.all(applied);
-        });
-    }
-
-    /** One node's part of a message: here, or sent to that node. */
-    private Future<?> part(final RoutingContext ctx, final Ownership.Member member, final Message message,
-        final boolean withAuthor, final Set<Long> mentioned, final boolean apply)
-    {
-        if (cluster.ownership().isSelf(member))
-        {
-            return localPart(message, withAuthor, mentioned, apply);
-        }
-        final JsonObject body = new JsonObject()
-            .put("channelId", Ids.format(message.channelId()))
-            .put("messageId", Ids.format(message.messageId()))
-            .put("authorId", Ids.format(message.authorId()))
-            .put("mentions", new JsonArray(mentioned.stream().map(Ids::format).toList()));
-        if (message.guildId() != Badges.DIRECT_MESSAGES)
-        {
-            body.put("guildId", Ids.format(message.guildId()));
-        }
-        return cluster.forwarder().send(member, HttpMethod.POST, "/v1/messages", ctx.request().headers(),
-                body.toBuffer(), Forwarder.PART, (apply ? "apply" : "check") + (withAuthor ? "+author" : ""))
-            .compose(answer -> answer.status() == 202 ? Future.succeededFuture() : Future.failedFuture(answer.asRefusal()));
-    }
-
-    /**
-     * This node's part of a message: checked on every shard whose users it touches and, when
-     * {@code apply}, applied there after that check (a node alone does both at once), and the
-     * channel's last message moved up on every shard. When one shard holds every user the part
-     * touches, it checks, moves the channel and applies in one step; the other shards then move the
-     * channel.
-     */
-    private Future<?> localPart(final Message message, final boolean withAuthor, final Set<Long> mentioned, final boolean apply)
-    {
-        final Map<Integer, List<Long>> mentionedByShard = new TreeMap<>();
-        for (final long userId : mentioned)
-        {
-            mentionedByShard.computeIfAbsent(shards.indexOfUser(userId), k -> new ArrayList<>()).add(userId);
-        }
-        final long authorId = withAuthor ? message.authorId() : 0;
-        final int authorShard = withAuthor ? shards.indexOfUser(authorId) : -1;
-        if (withAuthor)
-        {
-            mentionedByShard.computeIfAbsent(authorShard, k -> new ArrayList<>());
-        }
-        final int home = shards.homeOfChannel(message.channelId());
-        if (apply && mentionedByShard.size() == 1)
-        {
-            final Map.Entry<Integer, List<Long>> only = mentionedByShard.entrySet().iterator().next();
-            final int shard = only.getKey();
-            final ShardPart part = new ShardPart(only.getValue(), shard == authorShard ? authorId : 0);
-            return shards.get(shard).withUsers(part.users(), s ->
-            {
-                s.messageHere(message.channelId(), message.guildId(), message.messageId(), shard == home, part.author(),
-                    part.mentioned());
-                return null;
-            }).compose(done -> channelMessage(message, home, shard));
-        }
-        // First every shard the message touches checks that its part fits; only then is anything applied.
-        final Future<?> checked = messageParts(message, authorId, authorShard, mentionedByShard, false);
-        if (!apply)
-        {
-            return checked;
-        }
-        return checked.compose(ok -> Future.all(channelMessage(message, home, -1),
-            messageParts(message, authorId, authorShard, mentionedByShard, true)));
-    }
-
-    /** Moves the channel's last message up on every shard but {@code except}. */
-    private Future<?> channelMessage(final Message message, final int home, final int except)
-    {
-        final List<Future<?>> moved = new ArrayList<>();
-        for (int i = 0; i < shards.count(); i++)
-        {
-            final boolean isHome = i == home;
-            if (i != except)
-            {
-                moved.add(shards.get(i).run(s ->
-                {
-                    s.channelMessage(message.channelId(), message.guildId(), message.messageId(), isHome);
-                    return null;
-                }));
-            }
-        }
-        return Future.all(moved);
-    }
-
-    /** The message's part on each shard it touches, with all of that shard's users resident at once. */
-    private Future<?> messageParts(final Message message, final long authorId, final int authorShard,
-        final Map<Integer, List<Long>> mentionedByShard, final boolean apply)
-    {
-        final List<Future<?>> parts = new ArrayList<>();
-        mentionedByShard.forEach((shard, users) ->
-        {
-            final ShardPart part = new ShardPart(users, shard == authorShard ? authorId : 0);
-            parts.add(shards.get(shard).withUsers(part.users(), s ->
-            {
-                s.message(message.channelId(), message.messageId(), part.author(), part.mentioned(), apply);
-                return null;
-            }));
-        });
-        return Future.all(parts);
-    }
-
-    /** The users of one shard that a message touches: those it mentions, and its author (0 if not of this shard). */
-    private record ShardPart(long[] mentioned, long author)
-    {
-        ShardPart(final List<Long> mentioned, final long author)
-        {
-            this(mentioned.stream().mapToLong(Long::longValue).toArray(), author);
-        }
-
-        long[] users()
-        {
-            return author == 0 ? mentioned : LongStream.concat(LongStream.of(mentioned), LongStream.of(author)).toArray();
-        }
+        owners.message(channelId, messageId, authorId, guildId, mentioned.stream().mapToLong(Long::longValue).toArray())
+            .onSuccess(ok -> ctx.response().setStatusCode(202).end())
+            .onFailure(ctx::fail);
     }
 
     private void ack(final RoutingContext ctx)
@@ -401,9 +265,8 @@ public final class HttpApi
             throw Refusal.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
         }
         final int mentionCount = manual ? body.count("mentionCount") : 0;
-        shard(userId).withUser(userId, s -> manual ?
-                s.manualAck(userId, channelId, messageId, mentionCount) :
-                s.ack(userId, channelId, messageId))
+        call(ctx, manual ? new UserRequest.ManualAck(userId, channelId, messageId, mentionCount) :
+                new UserRequest.Ack(userId, channelId, messageId))
             .onSuccess(state -> json(ctx, 200, Codec.readState(state)))
             .onFailure(ctx::fail);
     }
@@ -421,7 +284,7 @@ public final class HttpApi
             channels[i] = entry.id("channelId");
             messages[i] = entry.id("messageId");
         }
-        shard(userId).withUser(userId, s -> s.acks(userId, channels, messages))
+        call(ctx, new UserRequest.Acks(userId, channels, messages))
             .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", Codec.readStates(states))))
             .onFailure(ctx::fail);
     }
@@ -429,7 +292,7 @@ public final class HttpApi
     private void readStates(final RoutingContext ctx)
     {
         final long userId = RequestBody.pathId(ctx, "userId");
-        shard(userId).withUser(userId, s -> s.readStates(userId))
+        call(ctx, new UserRequest.AllReadStates(userId))
             .onSuccess(states -> json(ctx, 200, Codec.readStatesOf(userId, states)))
             .onFailure(ctx::fail);
     }
@@ -438,7 +301,7 @@ public final class HttpApi
     {
         final long userId = RequestBody.pathId(ctx, "userId");
         final long channelId = RequestBody.pathId(ctx, "channelId");
-        shard(userId).withUser(userId, s -> s.readState(userId, channelId))
+        call(ctx, new UserRequest.OneReadState(userId, channelId))
             .onSuccess(state ->
             {
                 if (state == null)
@@ -458,11 +321,7 @@ public final class HttpApi
     {
         final long userId = RequestBody.pathId(ctx, "userId");
         final long channelId = RequestBody.pathId(ctx, "channelId");
-        shard(userId).withUser(userId, s ->
-            {
-                s.delete(userId, channelId);
-                return null;
-            })
+        call(ctx, new UserRequest.Delete(userId, channelId))
             .onSuccess(done -> ctx.response().setStatusCode(204).end())
             .onFailure(ctx::fail);
     }
@@ -470,7 +329,7 @@ public final class HttpApi
     private void badges(final RoutingContext ctx)
     {
         final long userId = RequestBody.pathId(ctx, "userId");
-        shard(userId).withUser(userId, s -> s.badges(userId))
+        call(ctx, new UserRequest.BadgesOf(userId))
             .onSuccess(badges -> json(ctx, 200, Codec.badges(badges)))
             .onFailure(ctx::fail);
     }
@@ -479,9 +338,12 @@ public final class HttpApi
     // Plumbing
     // ---------------------------------------------------------------------------------------------
 
-    private Shard shard(final long userId)
+    /** Hands a request about a user to its owner, and names the owner in the answer. */
+    private <T> Future<T> call(final RoutingContext ctx, final UserRequest<T> request)
     {
-        return shards.ofUser(userId);
+        final Node owner = owners.of(request.userId());
+        ctx.response().putHeader(OWNER, owner.address());
+        return owners.call(request);
     }
 
     /**

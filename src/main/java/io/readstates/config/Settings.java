@@ -69,6 +69,9 @@ public final class Settings
     public final long clusterFailureTimeoutMs;
     public final int clusterMinMembers;
     public final long clusterHandOverTimeoutMs;
+    /** Null: the node's cluster address names it. */
+    public final String clusterNodeName;
+    public final long clusterRequestTimeoutMs;
 
     private final Map<String, String> described = new LinkedHashMap<>();
 
@@ -140,6 +143,15 @@ public final class Settings
             String.valueOf(clusterMembers.size() / 2 + 1), v -> intIn(v, 1, 1_000));
         clusterHandOverTimeoutMs = source.read("clusterHandOverTimeoutMs", "READSTATES_CLUSTER_HANDOVER_TIMEOUT_MS", "10000",
             v -> longIn(v, 100, 600_000));
+        final String name = source.read("clusterNodeName", "READSTATES_CLUSTER_NODE_NAME", "", Settings::nodeName);
+        clusterNodeName = name.isEmpty() ? null : name;
+        clusterRequestTimeoutMs = source.read("clusterRequestTimeoutMs", "READSTATES_CLUSTER_REQUEST_TIMEOUT_MS", "2000",
+            v -> longIn(v, 10, 600_000));
+        if (clusterRequestTimeoutMs <= redisTimeoutMs)
+        {
+            throw new BadSetting("clusterRequestTimeoutMs (READSTATES_CLUSTER_REQUEST_TIMEOUT_MS)",
+                "must be more than redisTimeoutMs: a user's owner may spend that long loading the user from Redis");
+        }
         if (!clusterMembers.isEmpty() && redis == null)
         {
             throw new BadSetting("redisUrl (READSTATES_REDIS_URL)",
@@ -319,6 +331,15 @@ public final class Settings
             members.add(member);
         }
         return members;
+    }
+
+    private static String nodeName(final String v)
+    {
+        if (v.length() > 253 || !v.matches("[A-Za-z0-9._:-]*"))
+        {
+            throw new IllegalArgumentException("is not a node name: at most 253 letters, digits and . _ : -");
+        }
+        return v;
     }
 
     /** @return true if the node is one of a cluster. */

@@ -1,6 +1,7 @@
 package io.readstates.shard;
 
-import io.readstates.cluster.Ownership;
+import io.readstates.ownership.Ownership;
+import io.readstates.ownership.Slots;
 import io.readstates.domain.Refusal;
 import io.readstates.ops.ShardStats;
 import io.readstates.persist.Persister;
@@ -206,7 +207,7 @@ public final class Shard extends VerticleBase
         final org.agrona.collections.LongArrayList leaving = new org.agrona.collections.LongArrayList();
         store.forEachUser(userId ->
         {
-            if (slots.test(io.readstates.cluster.Slots.of(userId)))
+            if (slots.test(Slots.of(userId)))
             {
                 leaving.addLong(userId);
             }

@@ -37,16 +37,34 @@ class ClusterFaultsTest
             try
             {
                 Thread.sleep(1_000);
+                final List<String> owners = owners(cluster.awaitServing(0, 3, 60_000));
                 for (int node = 0; node < 3; node++)
                 {
                     final long began = System.currentTimeMillis();
+                    final String address = cluster.api(node).get("/v1/cluster").json().getJsonObject("node").getString("address");
                     acks.avoid(node);
                     assertEquals(0, cluster.node(node).terminate(), "a clean stop, every change written");
+                    final List<String> without = owners(cluster.awaitServing((node + 1) % 3, 2, 60_000));
+                    int moved = 0;
+                    int own = 0;
+                    for (int slot = 0; slot < owners.size(); slot++)
+                    {
+                        moved += owners.get(slot).equals(without.get(slot)) ? 0 : 1;
+                        own += owners.get(slot).equals(address) ? 1 : 0;
+                    }
                     cluster.restart(node);
                     cluster.awaitServing(node, 3, 60_000);
-                    cluster.awaitServing((node + 1) % 3, 3, 60_000);
-                    System.out.printf("rolling restart: node %d stopped, started and serving again in %d ms%n", node,
-                        System.currentTimeMillis() - began);
+                    final List<String> after = owners(cluster.awaitServing((node + 1) % 3, 3, 60_000));
+                    int movedBack = 0;
+                    for (int slot = 0; slot < owners.size(); slot++)
+                    {
+                        movedBack += owners.get(slot).equals(after.get(slot)) ? 0 : 1;
+                    }
+                    System.out.printf("rolling restart: node %d stopped, started and serving again in %d ms; slots moved " +
+                        "while it was away %d (it owned %d), owned elsewhere once it was back %d%n", node,
+                        System.currentTimeMillis() - began, moved, own, movedBack);
+                    assertEquals(own, moved, "only the stopped node's slots move while it is away");
+                    assertEquals(0, movedBack, "the restarted node takes back exactly its own slots");
                     acks.use(node);
                     Thread.sleep(500);
                 }
@@ -105,6 +123,14 @@ class ClusterFaultsTest
             // write in flight) before it would have been written.
             assertTrue(oldest <= FLUSH_INTERVAL_MS + 250, "lost acks older than a flush interval: " + missing);
         }
+    }
+
+    /** @return the address of each slot's owner, in the order of the slot map */
+    private static List<String> owners(final JsonObject view)
+    {
+        final List<String> owners = new ArrayList<>();
+        view.getJsonArray("slotMap").forEach(slot -> owners.add(((JsonObject)slot).getString("owner")));
+        return owners;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.readstates.cluster;
 
+import io.readstates.ownership.Slots;
 import io.readstates.support.Api;
 import io.readstates.support.Await;
 import io.readstates.support.RedisFixture;

@@ -136,7 +136,7 @@ public final class TestCluster implements AutoCloseable
             }
         }, view -> view.containsKey("members") && view.getJsonArray("members").size() == members &&
             view.getJsonArray("members").stream().mapToInt(m -> ((JsonObject)m).getInteger("slots", 0) == null ? 0 :
-                ((JsonObject)m).getInteger("slots", 0)).sum() == io.readstates.cluster.Slots.COUNT);
+                ((JsonObject)m).getInteger("slots", 0)).sum() == io.readstates.ownership.Slots.COUNT);
     }
 
     private void awaitFormed(final int size)
@@ -147,21 +147,16 @@ public final class TestCluster implements AutoCloseable
         }
     }
 
-    /** @return users whose slot node {@code node} owns, by the same rendezvous hashing the nodes use */
+    /** @return users whose slot node {@code node} owns, by the slot map it answers, as a caller would route */
     public List<Long> usersOwnedBy(final int node, final int count)
     {
         final JsonObject view = api(node).get("/v1/cluster").json();
-        final List<String> ids = new ArrayList<>();
-        for (final Object m : view.getJsonArray("members"))
-        {
-            ids.add(((JsonObject)m).getString("id"));
-        }
-        Collections.sort(ids);
-        final String target = view.getJsonObject("node").getString("id");
+        final String target = view.getJsonObject("node").getString("address");
         final List<Long> users = new ArrayList<>();
         for (long user = 1; users.size() < count; user++)
         {
-            if (ids.get(io.readstates.cluster.Slots.ownerIndex(io.readstates.cluster.Slots.of(user), ids)).equals(target))
+            final JsonObject slot = view.getJsonArray("slotMap").getJsonObject(io.readstates.ownership.Slots.of(user));
+            if (slot.getString("owner").equals(target))
             {
                 users.add(user);
             }

@@ -1,10 +1,10 @@
-package io.readstates.membership;
+package io.readstates.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
-import io.readstates.cluster.Ownership;
+import io.readstates.ownership.Node;
 import io.readstates.config.Settings;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -16,12 +16,14 @@ import java.util.List;
 /**
  * The members of the cluster, as Hazelcast sees them. Hazelcast does the membership (TCP-IP join,
  * heartbeats, failure detection, split-brain merging); this class configures it from the settings and
- * tells who is in. Each member carries, as an attribute, the port of its HTTP API, so that any node
- * can forward a request to any other.
+ * tells who is in. Each member carries, as attributes, its stable node name (owners are computed over
+ * names, not over the engine's id, which is new at every start) and the port of its HTTP API, which
+ * callers that route by themselves are given.
  */
 public final class Membership
 {
     private static final String HTTP_PORT = "readstates.httpPort";
+    private static final String NAME = "readstates.name";
 
     private final HazelcastClusterManager manager;
     private final int httpPort;
@@ -30,6 +32,19 @@ public final class Membership
     {
         this.httpPort = settings.httpPort;
         this.manager = new HazelcastClusterManager(config(settings));
+    }
+
+    /**
+     * @return this node's name: the setting (in Kubernetes, the pod's name), else its cluster address, which
+     * is stable as long as the node comes back on the same host and port
+     */
+    public static String nodeName(final Settings settings)
+    {
+        if (settings.clusterNodeName != null)
+        {
+            return settings.clusterNodeName;
+        }
+        return (settings.clusterHost == null ? "localhost" : settings.clusterHost) + ":" + settings.clusterPort;
     }
 
     /** For Vert.x's clustered builder: the event bus runs over the same cluster. */
@@ -67,6 +82,7 @@ public final class Membership
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT, String.valueOf(settings.httpPort));
+        config.getMemberAttributeConfig().setAttribute(NAME, nodeName(settings));
         return config;
     }
 
@@ -75,26 +91,26 @@ public final class Membership
         return manager.getHazelcastInstance();
     }
 
-    /** @return this node as a member; its id changes if it rejoins after being cut off. */
-    public Ownership.Member self()
+    /** @return this node */
+    public Node self()
     {
-        return member(hazelcast().getCluster().getLocalMember());
+        return node(hazelcast().getCluster().getLocalMember());
     }
 
-    /** @return the members now, this node included, ordered by id. */
-    public List<Ownership.Member> members()
+    /** @return the members now, this node included, ordered by name. */
+    public List<Node> members()
     {
-        final List<Ownership.Member> members = new ArrayList<>();
+        final List<Node> members = new ArrayList<>();
         for (final Member m : hazelcast().getCluster().getMembers())
         {
-            members.add(member(m));
+            members.add(node(m));
         }
-        members.sort(Comparator.comparing(Ownership.Member::id));
+        members.sort(Comparator.comparing(Node::name));
         return members;
     }
 
     /**
-     * The slots each member may hold, by member address (stable across restarts and rejoins): see
+     * The slots each member may hold, by node name (stable across restarts and rejoins): see
      * {@link HandOver}. Calls on it block: make them from a worker thread.
      */
     public com.hazelcast.map.IMap<String, byte[]> claims()
@@ -121,10 +137,11 @@ public final class Membership
         });
     }
 
-    private Ownership.Member member(final Member m)
+    private Node node(final Member m)
     {
         final String port = m.getAttribute(HTTP_PORT);
-        return new Ownership.Member(m.getUuid().toString(),
+        final String name = m.getAttribute(NAME);
+        return new Node(name == null ? m.getUuid().toString() : name,
             m.getAddress().getHost() + ":" + (port == null ? String.valueOf(httpPort) : port));
     }
 }

@@ -1,7 +1,8 @@
-package io.readstates.membership;
+package io.readstates.cluster;
 
-import io.readstates.cluster.Ownership;
-import io.readstates.cluster.Slots;
+import io.readstates.ownership.Node;
+import io.readstates.ownership.Ownership;
+import io.readstates.ownership.Slots;
 import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisLayout;
 import io.readstates.persist.RedisTarget;
@@ -53,8 +54,11 @@ public final class HandOver extends VerticleBase
     private long timer;
     private boolean stopped;
     private volatile boolean quorum;
-    private List<Ownership.Member> members = List.of();
-    /** When this node began to want each slot it does not serve yet; 0 when it does not want it. */
+    private List<Node> members = List.of();
+    /** Not a time: a slot this node does not want. */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /** When this node began to want each slot it does not serve yet (ms of the monotonic clock), or NEVER. */
     private final long[] wantedSince = new long[Slots.COUNT];
     /** When this node stops waiting for another member to let go of each slot. */
     private final long[] waitUntil = new long[Slots.COUNT];
@@ -62,7 +66,7 @@ public final class HandOver extends VerticleBase
     private final BitSet acquiring = new BitSet(Slots.COUNT);
     /** The slots the other members claim, as last read, and when the read began. */
     private BitSet othersClaim = new BitSet(Slots.COUNT);
-    private long othersReadAt;
+    private long othersReadAt = NEVER;
     private boolean reading;
 
     public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final RedisTarget redisTarget,
@@ -74,6 +78,7 @@ public final class HandOver extends VerticleBase
         this.redisTarget = redisTarget;
         this.minMembers = minMembers;
         this.timeoutMs = timeoutMs;
+        java.util.Arrays.fill(wantedSince, NEVER);
     }
 
     /** @return true if this node sees enough members to serve. */
@@ -86,7 +91,7 @@ public final class HandOver extends VerticleBase
     public Future<?> start()
     {
         redis = redisTarget.connect(vertx, "redis-handover");
-        // Whatever this address claimed in an earlier life (a restart, a rejoin), it holds nothing now.
+        // Whatever this name claimed in an earlier life (a restart, a rejoin), it holds nothing now.
         return publish(new BitSet(Slots.COUNT)).onSuccess(v ->
         {
             membership.onChange(() -> context.runOnContext(x -> step()));
@@ -118,29 +123,29 @@ public final class HandOver extends VerticleBase
         {
             return;
         }
-        final Ownership.Member self = membership.self();
-        final List<Ownership.Member> now = membership.members();
+        final Node self = membership.self();
+        final List<Node> now = membership.members();
         final boolean hadQuorum = quorum;
         quorum = now.size() >= minMembers;
         if (quorum != hadQuorum || !now.equals(members))
         {
             LOG.info("cluster: {} members (quorum {}: {}): {}", now.size(), minMembers, quorum ? "reached" : "NOT reached",
-                now.stream().map(m -> m.id() + "@" + m.httpAddress()).toList());
+                now.stream().map(m -> m.name() + "@" + m.address()).toList());
             // Claims read before the change may predate what the change set moving.
-            othersReadAt = 0;
+            othersReadAt = NEVER;
         }
         members = now;
-        final List<String> ids = now.stream().map(Ownership.Member::id).toList();
-        final Ownership.Member[] owners = new Ownership.Member[Slots.COUNT];
+        final List<String> ids = now.stream().map(Node::name).toList();
+        final Node[] owners = new Node[Slots.COUNT];
         final boolean[] serving = new boolean[Slots.COUNT];
         final List<Integer> release = new ArrayList<>();
         final List<Integer> ready = new ArrayList<>();
-        final long time = System.currentTimeMillis();
+        final long time = System.nanoTime() / 1_000_000;
         boolean waiting = false;
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
             owners[slot] = now.get(Slots.ownerIndex(slot, ids));
-            final boolean mine = quorum && owners[slot].id().equals(self.id());
+            final boolean mine = quorum && owners[slot].name().equals(self.name());
             serving[slot] = ownership.serving(slot) && mine;
             if (ownership.serving(slot) && !mine && !releasing.get(slot))
             {
@@ -148,7 +153,7 @@ public final class HandOver extends VerticleBase
             }
             else if (mine && !ownership.serving(slot) && !acquiring.get(slot))
             {
-                if (wantedSince[slot] == 0)
+                if (wantedSince[slot] == NEVER)
                 {
                     wantedSince[slot] = time;
                     waitUntil[slot] = time + timeoutMs;
@@ -165,7 +170,7 @@ public final class HandOver extends VerticleBase
             }
             else if (!mine)
             {
-                wantedSince[slot] = 0;
+                wantedSince[slot] = NEVER;
             }
         }
         ownership.update(now, owners, serving);
@@ -216,15 +221,15 @@ public final class HandOver extends VerticleBase
                 return;
             }
             final List<Response> epochs = ar.result();
-            final Ownership.Member self = membership.self();
+            final Node self = membership.self();
             int served = 0;
             for (int i = 0; i < slots.size(); i++)
             {
                 final int slot = slots.get(i);
-                if (quorum && ownership.ownerOfSlot(slot).id().equals(self.id()))
+                if (quorum && ownership.ownerOfSlot(slot).name().equals(self.name()))
                 {
                     ownership.serve(slot, epochs.get(i).toLong());
-                    wantedSince[slot] = 0;
+                    wantedSince[slot] = NEVER;
                     served++;
                 }
             }
@@ -252,7 +257,7 @@ public final class HandOver extends VerticleBase
     /** Stores this node's claims in the shared map (a blocking call, so on a worker thread). */
     private Future<Void> publish(final BitSet claims)
     {
-        final String key = ownership.self().httpAddress();
+        final String key = ownership.self().name();
         final byte[] value = claims.toByteArray();
         return vertx.<Void>executeBlocking(() ->
         {
@@ -262,16 +267,16 @@ public final class HandOver extends VerticleBase
     }
 
     /** Reads what the other members claim, unless a read is already under way. */
-    private void readOthers(final List<Ownership.Member> now, final Ownership.Member self)
+    private void readOthers(final List<Node> now, final Node self)
     {
         if (reading)
         {
             return;
         }
         reading = true;
-        final long startedAt = System.currentTimeMillis();
+        final long startedAt = System.nanoTime() / 1_000_000;
         final Set<String> keys = new HashSet<>();
-        now.stream().filter(m -> !m.id().equals(self.id())).forEach(m -> keys.add(m.httpAddress()));
+        now.stream().filter(m -> !m.name().equals(self.name())).forEach(m -> keys.add(m.name()));
         vertx.<Map<String, byte[]>>executeBlocking(() -> membership.claims().getAll(keys)).onComplete(ar ->
         {
             reading = false;

@@ -1,0 +1,237 @@
+package io.readstates.cluster;
+
+import io.readstates.domain.Refusal;
+import io.readstates.ownership.Node;
+import io.readstates.ownership.Ownership;
+import io.readstates.ownership.Slots;
+import io.readstates.shard.MessagePart;
+import io.readstates.shard.Shards;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.agrona.collections.LongArrayList;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Where a user is answered: by this node's shard when this node owns the user, else by the node that
+ * does, over {@link Nodes}. The one place that tells local from remote, as a region of shards would: the
+ * HTTP API and the gateway hand every request about a user here and never ask whether they run in a
+ * cluster. A node alone is a cluster of one that owns every slot, and takes the same path.
+ *
+ * <p>A request travels one hop at most: the owner answers it on its shard, which refuses it with
+ * {@code moving} when the owner no longer serves the user, and never passes it on.
+ */
+public final class Owners implements Nodes.Inbox
+{
+    private final Ownership ownership;
+    private final Shards shards;
+    private final BooleanSupplier quorum;
+    private final LongSupplier residentUsers;
+    private final Nodes nodes;
+    private final ChannelNews news;
+
+    /**
+     * @param quorum whether this node sees enough of its cluster to serve (always, for a node alone)
+     * @param residentUsers how many users this node holds in memory
+     * @param timeoutMs how long a request to another node may go unanswered
+     */
+    public Owners(final Vertx vertx, final Ownership ownership, final Shards shards, final BooleanSupplier quorum,
+        final LongSupplier residentUsers, final long timeoutMs)
+    {
+        this.ownership = ownership;
+        this.shards = shards;
+        this.quorum = quorum;
+        this.residentUsers = residentUsers;
+        this.nodes = new Nodes(vertx, ownership.self().name(), timeoutMs, this);
+        this.news = new ChannelNews(vertx, nodes);
+    }
+
+    /** The door to the other nodes, for the gateway's sessions. */
+    public Nodes nodes()
+    {
+        return nodes;
+    }
+
+    /** @return the node that owns the user, as this node sees the cluster */
+    public Node of(final long userId)
+    {
+        return ownership.ownerOf(userId);
+    }
+
+    /** @return true if the node is this one */
+    public boolean isSelf(final Node node)
+    {
+        return ownership.isSelf(node);
+    }
+
+    /** Runs {@code follower} whenever the owners of slots change. */
+    public void followMoves(final Runnable follower)
+    {
+        ownership.follow(follower);
+    }
+
+    /** Refuses everything while this node cannot tell whether it is the one cut off from its cluster. */
+    private void checkQuorum()
+    {
+        if (!quorum.getAsBoolean())
+        {
+            throw Refusal.NO_QUORUM;
+        }
+    }
+
+    /** Answers a request about a user where the user lives. Completes on the caller's context. */
+    public <T> Future<T> call(final UserRequest<T> request)
+    {
+        checkQuorum();
+        final Node owner = ownership.ownerOf(request.userId());
+        return ownership.isSelf(owner) ? here(request) : nodes.call(owner, request);
+    }
+
+    private <T> Future<T> here(final UserRequest<T> request)
+    {
+        return shards.ofUser(request.userId()).withUser(request.userId(), request::apply);
+    }
+
+    /**
+     * A new message. Every node whose users it touches first checks that its part fits (a refusal here
+     * changes nothing), then applies it; this node writes the channel's new last message to Redis; the
+     * other nodes learn it in batches ({@link ChannelNews}). Done once every node knows the message.
+     *
+     * @param mentioned the mentioned users, the author excluded
+     */
+    public Future<?> message(final long channelId, final long messageId, final long authorId, final long guildId,
+        final long[] mentioned)
+    {
+        checkQuorum();
+        final Map<Node, LongArrayList> users = new LinkedHashMap<>();
+        for (final long userId : mentioned)
+        {
+            users.computeIfAbsent(ownership.ownerOf(userId), n -> new LongArrayList()).addLong(userId);
+        }
+        final Node authorOwner = ownership.ownerOf(authorId);
+        users.computeIfAbsent(authorOwner, n -> new LongArrayList());
+        final Map<Node, MessagePart> parts = new LinkedHashMap<>();
+        users.forEach((node, ofNode) -> parts.put(node, new MessagePart(channelId, messageId, guildId,
+            node.equals(authorOwner) ? authorId : 0, ofNode.toLongArray())));
+        final MessagePart news = new MessagePart(channelId, messageId, guildId, 0, new long[0]);
+        final List<Node> others = new ArrayList<>();
+        for (final Node node : ownership.nodes())
+        {
+            if (!ownership.isSelf(node))
+            {
+                others.add(node);
+            }
+        }
+        final boolean selfInvolved = parts.keySet().stream().anyMatch(ownership::isSelf);
+        if (parts.size() == 1 && selfInvolved)
+        {
+            // Only this node's users: checked and applied in one go, as by a node alone.
+            return shards.message(parts.values().iterator().next(), true, true).compose(done -> this.news.tell(others, news));
+        }
+        final List<Future<?>> checks = new ArrayList<>();
+        parts.forEach((node, part) -> checks.add(part(node, part, false)));
+        return Future.all(checks).compose(checked ->
+        {
+            final List<Future<?>> applied = new ArrayList<>();
+            parts.forEach((node, part) -> applied.add(part(node, part, true)));
+            if (!selfInvolved)
+            {
+                applied.add(shards.message(news, true, true));
+            }
+            applied.add(this.news.tell(others, news));
+            return Future.all(applied);
+        });
+    }
+
+    private Future<?> part(final Node node, final MessagePart part, final boolean apply)
+    {
+        return ownership.isSelf(node) ? shards.message(part, apply, true) : nodes.part(node, part, apply);
+    }
+
+    /** @return the cluster as this node sees it, each node describing itself (null for one that did not answer) */
+    public Future<View> view()
+    {
+        final List<Node> all = ownership.nodes();
+        final List<Future<NodeMessage.Described>> answers = new ArrayList<>();
+        for (final Node node : all)
+        {
+            answers.add(ownership.isSelf(node) ? Future.succeededFuture(describe()) :
+                nodes.describe(node).otherwise((NodeMessage.Described)null));
+        }
+        return Future.join(answers).transform(done ->
+        {
+            final List<NodeMessage.Described> described = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++)
+            {
+                final NodeMessage.Described d = answers.get(i).result();
+                described.add(d != null ? d : new NodeMessage.Described(all.get(i).name(), all.get(i).address(), null, null, -1));
+            }
+            final Node[] owners = new Node[Slots.COUNT];
+            for (int slot = 0; slot < Slots.COUNT; slot++)
+            {
+                owners[slot] = ownership.ownerOfSlot(slot);
+            }
+            return Future.succeededFuture(new View(describe(), !ownership.alone(), quorum.getAsBoolean(), described, owners));
+        });
+    }
+
+    /**
+     * The cluster as one node sees it.
+     *
+     * @param owners the owner of each slot
+     */
+    public record View(NodeMessage.Described self, boolean clustered, boolean quorum, List<NodeMessage.Described> nodes,
+        Node[] owners)
+    {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // What this node answers to the others
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<?> answer(final UserRequest<?> request)
+    {
+        return here(request);
+    }
+
+    @Override
+    public Future<?> messagePart(final MessagePart part, final boolean apply)
+    {
+        return shards.message(part, apply, false);
+    }
+
+    @Override
+    public Future<?> learn(final NodeMessage.News batch)
+    {
+        final List<Future<?>> learned = new ArrayList<>();
+        for (int i = 0; i < batch.channelIds().length; i++)
+        {
+            learned.add(shards.message(new MessagePart(batch.channelIds()[i], batch.messageIds()[i], batch.guildIds()[i], 0,
+                new long[0]), true, false));
+        }
+        return Future.all(learned);
+    }
+
+    @Override
+    public NodeMessage.Described describe()
+    {
+        final LongArrayList epochs = new LongArrayList();
+        final List<Integer> served = new ArrayList<>();
+        for (int slot = 0; slot < Slots.COUNT; slot++)
+        {
+            if (ownership.serving(slot))
+            {
+                served.add(slot);
+                epochs.addLong(ownership.epochOfSlot(slot));
+            }
+        }
+        return new NodeMessage.Described(ownership.self().name(), ownership.self().address(),
+            served.stream().mapToInt(Integer::intValue).toArray(), epochs.toLongArray(), residentUsers.getAsLong());
+    }
+}
