@@ -6,8 +6,9 @@
 # (JIT, users loaded), each node's CPU time is read from /proc over 10 s with no load (the cluster's own
 # upkeep: heartbeats, timers), then over the measured run.
 #
-# With 2 and 3 nodes it then asks one node only for users it owns, then only for users it forwards (acks
-# and reads, half the rate): the difference is the latency of a forward.
+# Then messages alone (each mentioning one user), through every node in turn: CPU per 1,000 messages.
+# With 2 and 3 nodes it then sends the mix to each user's owner, then asks one node only for users it owns,
+# then only for users it forwards (acks and reads, half the rate): the difference is the latency of a forward.
 #
 #   bench/cluster.sh                 # 1, 2 and 3 nodes, 1,000 requests/s, 10 s warm-up, 30 s measured
 #   NODES="1 3" RATE=500 bench/cluster.sh
@@ -22,6 +23,21 @@ DURATION=${DURATION:-30}
 POPULATION=(--hotUsers=50000 --coldUsers=0 --channelsPerUser=8)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+# Runs the load tool with the given arguments into $OUT/<label>.txt and prints the CPU all nodes used over
+# its measured window, in ms.
+measured_cpu() {
+  local label=$1; shift
+  "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" \
+    --out="$OUT" --label="$label" "${POPULATION[@]}" "$@" > "$OUT/$label.txt" &
+  local load=$! before=() total=0
+  sleep "$WARMUP"
+  for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
+  wait "$load"
+  for i in "${!PIDS[@]}"; do
+    total=$(awk -v t="$total" -v a="$(cpu_ms "${PIDS[$i]}")" -v b="${before[$i]}" 'BEGIN { print t + a - b }')
+  done
+  echo "$total"
+}
 
 start_redis cluster
 PIDS=()
@@ -77,19 +93,15 @@ for n in $NODES; do
     awk -v t="$total" -v r="$requests" 'BEGIN { printf "all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }'
     grep -E "p50|p99|contaminated|requests" "$OUT/cluster-$n-run.txt" || cat "$OUT/cluster-$n-run.txt"
   } | tee -a "$SUMMARY"
+  # Messages alone, each mentioning one member of its channel, through every node in turn.
+  total=$(measured_cpu "cluster-$n-messages" --mix=message=100)
+  awk -v t="$total" -v r="$requests" 'BEGIN { printf "messages alone: all nodes: %.1f ms CPU per 1,000 messages\n", t / (r / 1000) }' \
+    | tee -a "$SUMMARY"
+  grep -E "latency us" "$OUT/cluster-$n-messages.txt" | tee -a "$SUMMARY"
   if [ "$n" -gt 1 ]; then
     # The same load, each request sent to its user's owner, as a caller that knows the owners would.
-    "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" --owner=routed \
-      --out="$OUT" --label="cluster-$n-routed" "${POPULATION[@]}" > "$OUT/cluster-$n-routed.txt" &
-    LOAD=$!
-    sleep "$WARMUP"
-    before=(); for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
-    wait "$LOAD"
-    total=0
-    for i in $(seq 0 $((n - 1))); do
-      total=$(awk -v t="$total" -v a="$(cpu_ms "${PIDS[$i]}")" -v b="${before[$i]}" 'BEGIN { print t + a - b }')
-    done
-    awk -v t="$total" -v r="$requests" -v n="$n" \
+    total=$(measured_cpu "cluster-$n-routed" --owner=routed)
+    awk -v t="$total" -v r="$requests" \
       'BEGIN { printf "routed to the owners: all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }' \
       | tee -a "$SUMMARY"
     grep -E "latency us" "$OUT/cluster-$n-routed.txt" | tee -a "$SUMMARY"

@@ -9,6 +9,7 @@ import io.readstates.persist.RedisTarget;
 import io.readstates.shard.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
@@ -18,21 +19,21 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
  * Moves slots between members as the cluster changes, so that a user always has at most one node
- * serving it, and nothing acknowledged is lost on the way. Everything here runs on the verticle's
- * own event loop, on every membership change and on a short tick (which also retries what failed).
+ * serving it, and nothing acknowledged is lost on the way. Everything here runs on the verticle's own
+ * event loop: on every membership change, and, while a hand-over is under way, on a short tick (which
+ * also retries what failed). A settled node does no work between changes.
  *
- * <p>Each node publishes, in a map the cluster shares ({@link Membership#claims}), the slots it may
- * hold: those it serves, takes or gives up. A slot this node serves but no longer owns is
- * <b>released</b>: it stops serving it at once (requests now go to the new owner, which refuses them
- * with 503 until it serves), writes the slot's dirty records, drops its users, and only then withdraws
- * its claim. A slot this node now owns is <b>acquired</b> once no other member claims it (a member
- * that died or left claims nothing), or after the hand-over timeout: the node claims it, drops
+ * <p>Each slot is at one {@link Stage} here. Each node publishes, in a map the cluster shares, the slots
+ * it may hold: those it serves, takes or gives up. A slot this node serves but no longer owns is
+ * released: it stops serving it at once (requests now go to the new owner, which refuses them with 503
+ * until it serves), writes the slot's dirty records, drops its users, and only then withdraws its claim.
+ * A slot this node now owns is wanted until no other member claims it (a member that died or left
+ * claims nothing), or until the hand-over timeout; then it is acquired: the node claims it, drops
  * whatever it kept of the slot from an earlier time, takes a new epoch for it from Redis (fencing off
  * every earlier owner), and serves it.
  *
@@ -42,6 +43,32 @@ public final class HandOver extends VerticleBase
 {
     private static final Logger LOG = LoggerFactory.getLogger(HandOver.class);
     private static final long TICK_MS = 200;
+    private static final String CLAIMS = "readstates.claims";
+
+    /** Where this node stands with a slot. */
+    private enum Stage
+    {
+        /** Another node owns it, and this node holds nothing of it. */
+        ELSEWHERE,
+        /** This node owns it and serves it. */
+        SERVING,
+        /** This node no longer owns it: it stopped serving it, and writes and drops its users before it lets go. */
+        RELEASING,
+        /** This node owns it, and waits for the node before to let go of it, or for the hand-over timeout. */
+        WANTED,
+        /** This node claims it, drops what it kept of it and takes a new epoch, then serves it. */
+        ACQUIRING
+    }
+
+    /** One slot as this node sees it. */
+    private static final class Slot
+    {
+        Stage stage = Stage.ELSEWHERE;
+        /** When it became wanted, in ms of the monotonic clock. */
+        long wantedSince;
+        /** When this node stops waiting for another member to let go of it. */
+        long waitUntil;
+    }
 
     private final Membership membership;
     private final Ownership ownership;
@@ -49,24 +76,17 @@ public final class HandOver extends VerticleBase
     private final RedisTarget redisTarget;
     private final int minMembers;
     private final long timeoutMs;
+    private final Slot[] slots = new Slot[Slots.COUNT];
 
     private RedisCommands redis;
-    private long timer;
+    private AsyncMap<String, byte[]> claims;
     private boolean stopped;
+    private boolean tickPending;
     private volatile boolean quorum;
     private List<Node> members = List.of();
-    /** Not a time: a slot this node does not want. */
-    private static final long NEVER = Long.MIN_VALUE;
-
-    /** When this node began to want each slot it does not serve yet (ms of the monotonic clock), or NEVER. */
-    private final long[] wantedSince = new long[Slots.COUNT];
-    /** When this node stops waiting for another member to let go of each slot. */
-    private final long[] waitUntil = new long[Slots.COUNT];
-    private final BitSet releasing = new BitSet(Slots.COUNT);
-    private final BitSet acquiring = new BitSet(Slots.COUNT);
-    /** The slots the other members claim, as last read, and when the read began. */
+    /** The slots the other members claim, as last read, and when the read began (ms, monotonic). */
     private BitSet othersClaim = new BitSet(Slots.COUNT);
-    private long othersReadAt = NEVER;
+    private long othersReadAt = Long.MIN_VALUE;
     private boolean reading;
 
     public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final RedisTarget redisTarget,
@@ -78,7 +98,10 @@ public final class HandOver extends VerticleBase
         this.redisTarget = redisTarget;
         this.minMembers = minMembers;
         this.timeoutMs = timeoutMs;
-        java.util.Arrays.fill(wantedSince, NEVER);
+        for (int slot = 0; slot < Slots.COUNT; slot++)
+        {
+            slots[slot] = new Slot();
+        }
     }
 
     /** @return true if this node sees enough members to serve. */
@@ -91,11 +114,14 @@ public final class HandOver extends VerticleBase
     public Future<?> start()
     {
         redis = redisTarget.connect(vertx, "redis-handover");
-        // Whatever this name claimed in an earlier life (a restart, a rejoin), it holds nothing now.
-        return publish(new BitSet(Slots.COUNT)).onSuccess(v ->
+        return vertx.sharedData().<String, byte[]>getAsyncMap(CLAIMS).compose(map ->
+        {
+            claims = map;
+            // Whatever this name claimed in an earlier life (a restart, a rejoin), it holds nothing now.
+            return publish();
+        }).onSuccess(v ->
         {
             membership.onChange(() -> context.runOnContext(x -> step()));
-            timer = vertx.setPeriodic(TICK_MS, id -> step());
             step();
         });
     }
@@ -108,12 +134,16 @@ public final class HandOver extends VerticleBase
     public Future<?> stop()
     {
         stopped = true;
-        vertx.cancelTimer(timer);
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
             ownership.stopServing(slot);
         }
         return redis.close();
+    }
+
+    private static long now()
+    {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** Compares who should serve each slot with who does, and starts whatever hand-over is due. */
@@ -132,141 +162,150 @@ public final class HandOver extends VerticleBase
             LOG.info("cluster: {} members (quorum {}: {}): {}", now.size(), minMembers, quorum ? "reached" : "NOT reached",
                 now.stream().map(m -> m.name() + "@" + m.address()).toList());
             // Claims read before the change may predate what the change set moving.
-            othersReadAt = NEVER;
+            othersReadAt = Long.MIN_VALUE;
         }
         members = now;
-        final List<String> ids = now.stream().map(Node::name).toList();
+        final List<String> names = now.stream().map(Node::name).toList();
         final Node[] owners = new Node[Slots.COUNT];
         final boolean[] serving = new boolean[Slots.COUNT];
         final List<Integer> release = new ArrayList<>();
-        final List<Integer> ready = new ArrayList<>();
-        final long time = System.nanoTime() / 1_000_000;
-        boolean waiting = false;
-        for (int slot = 0; slot < Slots.COUNT; slot++)
+        final List<Integer> acquire = new ArrayList<>();
+        final long time = now();
+        boolean unsettled = false;
+        for (int index = 0; index < Slots.COUNT; index++)
         {
-            owners[slot] = now.get(Slots.ownerIndex(slot, ids));
-            final boolean mine = quorum && owners[slot].name().equals(self.name());
-            serving[slot] = ownership.serving(slot) && mine;
-            if (ownership.serving(slot) && !mine && !releasing.get(slot))
+            owners[index] = now.get(Slots.ownerIndex(index, names));
+            final boolean mine = quorum && owners[index].name().equals(self.name());
+            final Slot slot = slots[index];
+            if (slot.stage == Stage.SERVING && !mine)
             {
-                release.add(slot);
+                slot.stage = Stage.RELEASING;
+                release.add(index);
             }
-            else if (mine && !ownership.serving(slot) && !acquiring.get(slot))
+            else if (slot.stage == Stage.ELSEWHERE && mine)
             {
-                if (wantedSince[slot] == NEVER)
-                {
-                    wantedSince[slot] = time;
-                    waitUntil[slot] = time + timeoutMs;
-                }
-                final boolean freed = othersReadAt > wantedSince[slot] && !othersClaim.get(slot);
-                if (freed || time > waitUntil[slot])
-                {
-                    ready.add(slot);
-                }
-                else
-                {
-                    waiting = true;
-                }
+                slot.stage = Stage.WANTED;
+                slot.wantedSince = time;
+                slot.waitUntil = time + timeoutMs;
             }
-            else if (!mine)
+            else if (slot.stage == Stage.WANTED && !mine)
             {
-                wantedSince[slot] = NEVER;
+                slot.stage = Stage.ELSEWHERE;
             }
+            if (slot.stage == Stage.WANTED)
+            {
+                final boolean freed = othersReadAt > slot.wantedSince && !othersClaim.get(index);
+                if (freed || time > slot.waitUntil)
+                {
+                    slot.stage = Stage.ACQUIRING;
+                    acquire.add(index);
+                }
+            }
+            serving[index] = slot.stage == Stage.SERVING;
+            unsettled |= slot.stage == Stage.WANTED || slot.stage == Stage.RELEASING || slot.stage == Stage.ACQUIRING;
         }
         ownership.update(now, owners, serving);
         if (!release.isEmpty())
         {
             release(release);
         }
-        if (!ready.isEmpty())
+        if (!acquire.isEmpty())
         {
-            acquire(ready);
+            acquire(acquire);
         }
-        if (waiting)
+        if (unsettled)
         {
             readOthers(now, self);
+            tickSoon();
         }
     }
 
-    private void release(final List<Integer> slots)
+    /** Steps again shortly: a hand-over is under way, or something failed and is to be tried again. */
+    private void tickSoon()
     {
-        slots.forEach(releasing::set);
-        settle(slots).onComplete(ar ->
+        if (!tickPending && !stopped)
         {
-            slots.forEach(releasing::clear);
+            tickPending = true;
+            vertx.setTimer(TICK_MS, id ->
+            {
+                tickPending = false;
+                step();
+            });
+        }
+    }
+
+    private void release(final List<Integer> released)
+    {
+        settle(released).onComplete(ar ->
+        {
+            released.forEach(slot -> slots[slot].stage = Stage.ELSEWHERE);
             if (ar.failed())
             {
-                LOG.warn("releasing {} slots: {}; their new owners take them after the hand-over timeout", slots.size(),
+                // The claim stays: the new owner takes the slots after the hand-over timeout, and Redis refuses
+                // whatever this node still writes of them.
+                LOG.warn("releasing {} slots: {}; their new owners take them after the hand-over timeout", released.size(),
                     ar.cause().getMessage());
                 return;
             }
-            publish(claims()).onSuccess(v -> LOG.info("released {} slots", slots.size()));
+            publish().onSuccess(v -> LOG.info("released {} slots", released.size()));
         });
     }
 
-    private void acquire(final List<Integer> slots)
+    private void acquire(final List<Integer> acquired)
     {
-        slots.forEach(acquiring::set);
-        publish(claims()).compose(v -> settle(slots)).compose(v ->
+        publish().compose(v -> settle(acquired)).compose(v ->
         {
             final List<Request> incrs = new ArrayList<>();
-            slots.forEach(slot -> incrs.add(RedisLayout.nextEpoch(slot)));
+            acquired.forEach(slot -> incrs.add(RedisLayout.nextEpoch(slot)));
             return redis.batch(incrs);
         }).onComplete(ar ->
         {
-            slots.forEach(acquiring::clear);
             if (ar.failed())
             {
-                LOG.warn("taking {} slots: {}; retrying", slots.size(), ar.cause().getMessage());
+                acquired.forEach(slot -> slots[slot].stage = Stage.WANTED);
+                LOG.warn("taking {} slots: {}; retrying", acquired.size(), ar.cause().getMessage());
+                tickSoon();
                 return;
             }
             final List<Response> epochs = ar.result();
             final Node self = membership.self();
             int served = 0;
-            for (int i = 0; i < slots.size(); i++)
+            for (int i = 0; i < acquired.size(); i++)
             {
-                final int slot = slots.get(i);
+                final int slot = acquired.get(i);
                 if (quorum && ownership.ownerOfSlot(slot).name().equals(self.name()))
                 {
+                    slots[slot].stage = Stage.SERVING;
                     ownership.serve(slot, epochs.get(i).toLong());
-                    wantedSince[slot] = NEVER;
                     served++;
+                }
+                else
+                {
+                    slots[slot].stage = Stage.ELSEWHERE;
                 }
             }
             LOG.info("now serving {} more slots ({} in all)", served, ownership.servedSlots());
-            publish(claims());
+            publish();
+            step();
         });
     }
 
-    /** @return the slots this node may hold: served, being taken or being given up */
-    private BitSet claims()
+    /** Stores, in the map the cluster shares, the slots this node may hold: served, being taken or being given up. */
+    private Future<Void> publish()
     {
-        final BitSet claims = new BitSet(Slots.COUNT);
+        final BitSet claimed = new BitSet(Slots.COUNT);
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
-            if (ownership.serving(slot))
+            final Stage stage = slots[slot].stage;
+            if (stage == Stage.SERVING || stage == Stage.RELEASING || stage == Stage.ACQUIRING)
             {
-                claims.set(slot);
+                claimed.set(slot);
             }
         }
-        claims.or(acquiring);
-        claims.or(releasing);
-        return claims;
+        return claims.put(ownership.self().name(), claimed.toByteArray());
     }
 
-    /** Stores this node's claims in the shared map (a blocking call, so on a worker thread). */
-    private Future<Void> publish(final BitSet claims)
-    {
-        final String key = ownership.self().name();
-        final byte[] value = claims.toByteArray();
-        return vertx.<Void>executeBlocking(() ->
-        {
-            membership.claims().set(key, value);
-            return null;
-        });
-    }
-
-    /** Reads what the other members claim, unless a read is already under way. */
+    /** Reads what the other members claim, unless a read is already under way; steps again if that frees a slot. */
     private void readOthers(final List<Node> now, final Node self)
     {
         if (reading)
@@ -274,27 +313,40 @@ public final class HandOver extends VerticleBase
             return;
         }
         reading = true;
-        final long startedAt = System.nanoTime() / 1_000_000;
-        final Set<String> keys = new HashSet<>();
-        now.stream().filter(m -> !m.name().equals(self.name())).forEach(m -> keys.add(m.name()));
-        vertx.<Map<String, byte[]>>executeBlocking(() -> membership.claims().getAll(keys)).onComplete(ar ->
+        final long startedAt = now();
+        final Set<String> others = new HashSet<>();
+        now.stream().filter(m -> !m.name().equals(self.name())).forEach(m -> others.add(m.name()));
+        claims.entries().onComplete(ar ->
         {
             reading = false;
             if (ar.succeeded())
             {
                 final BitSet claimed = new BitSet(Slots.COUNT);
-                ar.result().values().forEach(bytes -> claimed.or(BitSet.valueOf(bytes)));
+                ar.result().forEach((name, bytes) ->
+                {
+                    if (others.contains(name))
+                    {
+                        claimed.or(BitSet.valueOf(bytes));
+                    }
+                });
                 othersClaim = claimed;
                 othersReadAt = startedAt;
-                step();
+                for (int slot = 0; slot < Slots.COUNT; slot++)
+                {
+                    if (slots[slot].stage == Stage.WANTED && !claimed.get(slot))
+                    {
+                        step();
+                        return;
+                    }
+                }
             }
         });
     }
 
     /** Writes and drops, on every shard, whatever is resident of the slots. */
-    private Future<Void> settle(final List<Integer> slots)
+    private Future<Void> settle(final List<Integer> settled)
     {
-        final Set<Integer> set = new HashSet<>(slots);
+        final Set<Integer> set = new HashSet<>(settled);
         final IntPredicate in = set::contains;
         final List<Future<Void>> all = new ArrayList<>();
         for (int i = 0; i < shards.count(); i++)

@@ -1,11 +1,13 @@
 package io.readstates.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
-import io.readstates.ownership.Node;
 import io.readstates.config.Settings;
+import io.readstates.ownership.Node;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -80,6 +82,8 @@ public final class Membership
         // The service leaves the cluster itself, after it has written its changes.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        // The engine's own metrics are collected every few seconds and read by nothing here: idle upkeep.
+        config.getMetricsConfig().setEnabled(false);
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.getMemberAttributeConfig().setAttribute(HTTP_PORT, String.valueOf(settings.httpPort));
         config.getMemberAttributeConfig().setAttribute(NAME, nodeName(settings));
@@ -109,28 +113,19 @@ public final class Membership
         return members;
     }
 
-    /**
-     * The slots each member may hold, by node name (stable across restarts and rejoins): see
-     * {@link HandOver}. Calls on it block: make them from a worker thread.
-     */
-    public com.hazelcast.map.IMap<String, byte[]> claims()
-    {
-        return hazelcast().getMap("readstates.claims");
-    }
-
     /** Runs {@code changed} (on a Hazelcast thread) whenever a member joins or leaves. */
     public void onChange(final Runnable changed)
     {
-        hazelcast().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
+        hazelcast().getCluster().addMembershipListener(new MembershipListener()
         {
             @Override
-            public void memberAdded(final com.hazelcast.cluster.MembershipEvent event)
+            public void memberAdded(final MembershipEvent event)
             {
                 changed.run();
             }
 
             @Override
-            public void memberRemoved(final com.hazelcast.cluster.MembershipEvent event)
+            public void memberRemoved(final MembershipEvent event)
             {
                 changed.run();
             }
