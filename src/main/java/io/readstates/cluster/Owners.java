@@ -98,9 +98,10 @@ public final class Owners implements Nodes.Inbox
     }
 
     /**
-     * A new message. Every node whose users it touches first checks that its part fits (a refusal here
-     * changes nothing), then applies it; this node writes the channel's new last message to Redis; the
-     * other nodes learn it in batches ({@link ChannelNews}). Done once every node knows the message.
+     * A new message. When it touches the users of one node, that node checks and applies it in one go, as a
+     * node alone would. When it touches several, each first checks its part (a refusal here changes nothing
+     * anywhere), then each applies it. This node writes the channel's new last message to Redis; the nodes
+     * the message does not touch learn it in batches ({@link ChannelNews}). Done once every node knows it.
      *
      * @param mentioned the mentioned users, the author excluded
      */
@@ -119,19 +120,24 @@ public final class Owners implements Nodes.Inbox
         users.forEach((node, ofNode) -> parts.put(node, new MessagePart(channelId, messageId, guildId,
             node.equals(authorOwner) ? authorId : 0, ofNode.toLongArray())));
         final MessagePart news = new MessagePart(channelId, messageId, guildId, 0, new long[0]);
-        final List<Node> others = new ArrayList<>();
+        final List<Node> untouched = new ArrayList<>();
+        boolean selfTouched = false;
         for (final Node node : ownership.nodes())
         {
-            if (!ownership.isSelf(node))
+            if (ownership.isSelf(node))
             {
-                others.add(node);
+                selfTouched = parts.containsKey(node);
+            }
+            else if (!parts.containsKey(node))
+            {
+                untouched.add(node);
             }
         }
-        final boolean selfInvolved = parts.keySet().stream().anyMatch(ownership::isSelf);
-        if (parts.size() == 1 && selfInvolved)
+        final boolean writeHere = !selfTouched;
+        if (parts.size() == 1)
         {
-            // Only this node's users: checked and applied in one go, as by a node alone.
-            return shards.message(parts.values().iterator().next(), true, true).compose(done -> this.news.tell(others, news));
+            final Map.Entry<Node, MessagePart> only = parts.entrySet().iterator().next();
+            return part(only.getKey(), only.getValue(), true).compose(applied -> spread(news, writeHere, untouched));
         }
         final List<Future<?>> checks = new ArrayList<>();
         parts.forEach((node, part) -> checks.add(part(node, part, false)));
@@ -139,13 +145,19 @@ public final class Owners implements Nodes.Inbox
         {
             final List<Future<?>> applied = new ArrayList<>();
             parts.forEach((node, part) -> applied.add(part(node, part, true)));
-            if (!selfInvolved)
-            {
-                applied.add(shards.message(news, true, true));
-            }
-            applied.add(this.news.tell(others, news));
+            applied.add(spread(news, writeHere, untouched));
             return Future.all(applied);
         });
+    }
+
+    /**
+     * Tells the nodes a message did not touch of its channel's new last message, once it is certain to be
+     * applied (a refused message moves nothing); this node too, and then it writes the channel to Redis.
+     */
+    private Future<?> spread(final MessagePart news, final boolean here, final List<Node> untouched)
+    {
+        final Future<Void> told = this.news.tell(untouched, news);
+        return here ? Future.all(shards.message(news, true, true), told) : told;
     }
 
     private Future<?> part(final Node node, final MessagePart part, final boolean apply)
