@@ -28,7 +28,8 @@ cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/
 measured_cpu() {
   local label=$1; shift
   "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" \
-    --out="$OUT" --label="$label" "${POPULATION[@]}" "$@" > "$OUT/$label.txt" &
+    --out="$OUT" --label="$label" "${POPULATION[@]}" "${CANARY_OPTS[@]}" \
+    --measuredPids="$(IFS=,; echo "${PIDS[*]}"),$(cat "$REDIS_PIDFILE")$CANARY_PIDS" "$@" > "$OUT/$label.txt" &
   local load=$! before=() total=0
   sleep "$WARMUP"
   for p in "${PIDS[@]}"; do before+=("$(cpu_ms "$p")"); done
@@ -39,11 +40,12 @@ measured_cpu() {
   echo "$total"
 }
 
+SUMMARY="$OUT/cluster-summary.txt"
+host_speed | tee "$SUMMARY"
 start_redis cluster
 PIDS=()
-trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
-SUMMARY="$OUT/cluster-summary.txt"
-: > "$SUMMARY"
+trap 'kill $(cat "$REDIS_PIDFILE") 2>/dev/null || true; for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; stop_canaries' EXIT
+start_canaries cluster
 
 for n in $NODES; do
   redis-cli -u "$REDIS_URL" flushall > /dev/null
@@ -73,7 +75,8 @@ for n in $NODES; do
   quiet=(); for p in "${PIDS[@]}"; do quiet+=("$(cpu_ms "$p")"); done
   # The load tool warms up too (its own JIT); the nodes' CPU is read over its measured window only.
   "${TOOL[@]}" run --url="$URLS" --token="$TOKEN" --rate="$RATE" --warmup="$WARMUP" --duration="$DURATION" \
-    --out="$OUT" --label="cluster-$n" "${POPULATION[@]}" --measuredPids="$(IFS=,; echo "${PIDS[*]}"),$(cat "$REDIS_PIDFILE")" \
+    --out="$OUT" --label="cluster-$n" "${POPULATION[@]}" "${CANARY_OPTS[@]}" \
+    --measuredPids="$(IFS=,; echo "${PIDS[*]}"),$(cat "$REDIS_PIDFILE")$CANARY_PIDS" \
     > "$OUT/cluster-$n-run.txt" &
   LOAD=$!
   sleep "$WARMUP"
@@ -97,14 +100,14 @@ for n in $NODES; do
   total=$(measured_cpu "cluster-$n-messages" --mix=message=100)
   awk -v t="$total" -v r="$requests" 'BEGIN { printf "messages alone: all nodes: %.1f ms CPU per 1,000 messages\n", t / (r / 1000) }' \
     | tee -a "$SUMMARY"
-  grep -E "latency us" "$OUT/cluster-$n-messages.txt" | tee -a "$SUMMARY"
+  grep -E "latency us|contaminated" "$OUT/cluster-$n-messages.txt" | tee -a "$SUMMARY"
   if [ "$n" -gt 1 ]; then
     # The same load, each request sent to its user's owner, as a caller that knows the owners would.
     total=$(measured_cpu "cluster-$n-routed" --owner=routed)
     awk -v t="$total" -v r="$requests" \
       'BEGIN { printf "routed to the owners: all nodes: %.1f ms CPU per 1,000 requests\n", t / (r / 1000) }' \
       | tee -a "$SUMMARY"
-    grep -E "latency us" "$OUT/cluster-$n-routed.txt" | tee -a "$SUMMARY"
+    grep -E "latency us|contaminated" "$OUT/cluster-$n-routed.txt" | tee -a "$SUMMARY"
     # The latency a forward adds: the same node, asked only for users it owns, then only for users it forwards.
     for owner in local remote; do
       "${TOOL[@]}" run --url="http://127.0.0.1:${HTTP[0]}" --token="$TOKEN" --rate=$((RATE / 2)) --warmup="$WARMUP" \
