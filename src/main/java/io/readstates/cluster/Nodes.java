@@ -74,12 +74,6 @@ public final class Nodes
         this.sessions = sessions;
     }
 
-    /** @return this node's stable name */
-    public String self()
-    {
-        return self;
-    }
-
     /** Asks the owner to answer a request about one of its users. */
     @SuppressWarnings("unchecked")
     public <T> Future<T> call(final Node owner, final UserRequest<T> request)

@@ -63,12 +63,6 @@ public final class Owners implements Nodes.Inbox
         return ownership.ownerOf(userId);
     }
 
-    /** @return true if the node is this one */
-    public boolean isSelf(final Node node)
-    {
-        return ownership.isSelf(node);
-    }
-
     /** Runs {@code follower} whenever the owners of slots change. */
     public void followMoves(final Runnable follower)
     {

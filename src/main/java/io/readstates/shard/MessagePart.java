@@ -11,15 +11,4 @@ package io.readstates.shard;
  */
 public record MessagePart(long channelId, long messageId, long guildId, long authorId, long[] mentioned)
 {
-    /** @return the same message with none of its users: only the channel's news */
-    public MessagePart news()
-    {
-        return new MessagePart(channelId, messageId, guildId, 0, new long[0]);
-    }
-
-    /** @return true if the part touches no user */
-    public boolean isNews()
-    {
-        return authorId == 0 && mentioned.length == 0;
-    }
 }
