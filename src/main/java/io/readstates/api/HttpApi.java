@@ -26,6 +26,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashSet;
@@ -195,7 +197,7 @@ public final class HttpApi
     private static JsonObject cluster(final Owners.View view)
     {
         final JsonArray nodes = new JsonArray();
-        final java.util.Map<String, Long> epochs = new java.util.HashMap<>();
+        final Map<String, Long> epochs = new HashMap<>();
         for (final NodeMessage.Described node : view.nodes())
         {
             nodes.add(described(node));
