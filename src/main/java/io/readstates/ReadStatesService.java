@@ -2,7 +2,9 @@ package io.readstates;
 
 import io.readstates.api.HttpApi;
 import io.readstates.cluster.HandOver;
+import io.readstates.cluster.Heartbeats;
 import io.readstates.cluster.Membership;
+import io.readstates.cluster.Nodes;
 import io.readstates.cluster.Owners;
 import io.readstates.ownership.Node;
 import io.readstates.ownership.Ownership;
@@ -67,11 +69,13 @@ public final class ReadStatesService
     private final String apiDeployment;
     /** Null for a node alone. */
     private final String handOverDeployment;
+    private final HandOver handOver;
 
     private ReadStatesService(final Vertx vertx, final List<String> shardDeployments, final String apiDeployment,
-        final String handOverDeployment)
+        final String handOverDeployment, final HandOver handOver)
     {
         this.handOverDeployment = handOverDeployment;
+        this.handOver = handOver;
         this.vertx = vertx;
         this.shardDeployments = shardDeployments;
         this.apiDeployment = apiDeployment;
@@ -142,13 +146,16 @@ public final class ReadStatesService
         final RedisCommands healthRedis = redis.connect(vertx, "redis-health");
         final HealthChecks live = Health.live(vertx);
         final Shards router = new Shards(shards);
-        final HandOver handOver = membership == null ? null : new HandOver(membership, ownership, router, redis,
-            settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
+        final Nodes nodes = new Nodes(vertx, ownership.self().name(), settings.clusterRequestTimeoutMs);
+        final HandOver handOver = membership == null ? null : new HandOver(membership,
+            new Heartbeats(vertx, nodes, ownership, settings.clusterMinMembers, settings.clusterFailureTimeoutMs),
+            ownership, router, redis, settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
-            handOver == null ? null : () -> handOver.quorum() && ownership.settled());
+            handOver == null ? null : () -> handOver.quorum() && ownership.leased() && ownership.settled());
         final Owners owners = new Owners(vertx, ownership, router, handOver == null ? () -> true : handOver::quorum,
-            () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), settings.clusterRequestTimeoutMs);
-        final HttpApi api = new HttpApi(owners, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()));
+            () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), nodes);
+        final HttpApi api = new HttpApi(owners, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),
+            settings.durableWrites);
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
                 settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency(),
@@ -169,7 +176,8 @@ public final class ReadStatesService
                     settings.shards, settings.store.name().toLowerCase(java.util.Locale.ROOT),
                     ShardSettings.of(settings, 0, redis).cacheBytes(),
                     membership == null ? "" : ", node " + ownership.self().name() + " of a cluster");
-                return new ReadStatesService(vertx, deployments, apiId, handOverId.isEmpty() ? null : handOverId.get(0));
+                return new ReadStatesService(vertx, deployments, apiId, handOverId.isEmpty() ? null : handOverId.get(0),
+                    handOver);
             })
             .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
     }
@@ -206,6 +214,10 @@ public final class ReadStatesService
                     everythingWritten = false;
                     LOG.error("a shard stopped with changes not written: {}", drain.cause().getMessage());
                 }
+            }
+            if (everythingWritten && handOver != null)
+            {
+                handOver.withdraw().toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
             }
             return everythingWritten;
         }

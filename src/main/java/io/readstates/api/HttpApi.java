@@ -27,6 +27,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,16 +59,21 @@ public final class HttpApi
     /** Every route, for the Allow header of a 405; every event loop's router adds the same ones. */
     private final Set<Route> routes = ConcurrentHashMap.newKeySet();
 
+    private final boolean durableWrites;
+
     private record Route(HttpMethod method, String pattern)
     {
     }
 
     /**
      * @param token the internal token every request must carry; null disables the check (development only).
+     * @param durableWrites whether a change is answered only once Redis confirmed it when the caller does not say
      */
-    public HttpApi(final Owners owners, final String token, final int bodyLimitBytes, final Refusals refusals)
+    public HttpApi(final Owners owners, final String token, final int bodyLimitBytes, final Refusals refusals,
+        final boolean durableWrites)
     {
         this.owners = owners;
+        this.durableWrites = durableWrites;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.bodyLimitBytes = bodyLimitBytes;
         this.refusals = refusals;
@@ -267,8 +273,8 @@ public final class HttpApi
             throw Refusal.badRequest("invalid_field", "mentionCount is only allowed with \"manual\": true");
         }
         final int mentionCount = manual ? body.count("mentionCount") : 0;
-        call(ctx, manual ? new UserRequest.ManualAck(userId, channelId, messageId, mentionCount) :
-                new UserRequest.Ack(userId, channelId, messageId))
+        call(ctx, durableIfAsked(ctx, manual ? new UserRequest.ManualAck(userId, channelId, messageId, mentionCount) :
+                new UserRequest.Ack(userId, channelId, messageId)))
             .onSuccess(state -> json(ctx, 200, Codec.readState(state)))
             .onFailure(ctx::fail);
     }
@@ -286,7 +292,7 @@ public final class HttpApi
             channels[i] = entry.id("channelId");
             messages[i] = entry.id("messageId");
         }
-        call(ctx, new UserRequest.Acks(userId, channels, messages))
+        call(ctx, durableIfAsked(ctx, new UserRequest.Acks(userId, channels, messages)))
             .onSuccess(states -> json(ctx, 200, new JsonObject().put("readStates", Codec.readStates(states))))
             .onFailure(ctx::fail);
     }
@@ -323,7 +329,7 @@ public final class HttpApi
     {
         final long userId = RequestBody.pathId(ctx, "userId");
         final long channelId = RequestBody.pathId(ctx, "channelId");
-        call(ctx, new UserRequest.Delete(userId, channelId))
+        call(ctx, durableIfAsked(ctx, new UserRequest.Delete(userId, channelId)))
             .onSuccess(done -> ctx.response().setStatusCode(204).end())
             .onFailure(ctx::fail);
     }
@@ -339,6 +345,21 @@ public final class HttpApi
     // ---------------------------------------------------------------------------------------------
     // Plumbing
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return the change, to be answered only once Redis confirmed it if the caller asks so ({@code durable=true}),
+     * or does not say and the node makes every change durable
+     */
+    private <T> UserRequest<T> durableIfAsked(final RoutingContext ctx, final UserRequest<T> change)
+    {
+        final List<String> asked = ctx.queryParam("durable");
+        if (asked.size() > 1 || asked.size() == 1 && !asked.get(0).equals("true") && !asked.get(0).equals("false"))
+        {
+            throw Refusal.badRequest("invalid_parameter", "durable must be given once, true or false");
+        }
+        final boolean durable = asked.isEmpty() ? durableWrites : asked.get(0).equals("true");
+        return durable ? new UserRequest.Durable<>(change) : change;
+    }
 
     /** Hands a request about a user to its owner, and names the owner in the answer. */
     private <T> Future<T> call(final RoutingContext ctx, final UserRequest<T> request)

@@ -28,14 +28,23 @@ import java.util.function.IntPredicate;
  * event loop: on every membership change, and, while a hand-over is under way, on a short tick (which
  * also retries what failed). A settled node does no work between changes.
  *
- * <p>Each slot is at one {@link Stage} here. Each node publishes, in a map the cluster shares, the slots
- * it may hold: those it serves, takes or gives up. A slot this node serves but no longer owns is
- * released: it stops serving it at once (requests now go to the new owner, which refuses them with 503
- * until it serves), writes the slot's dirty records, drops its users, and only then withdraws its claim.
- * A slot this node now owns is wanted until no other member claims it (a member that died or left
- * claims nothing), or until the hand-over timeout; then it is acquired: the node claims it, drops
- * whatever it kept of the slot from an earlier time, takes a new epoch for it from Redis (fencing off
- * every earlier owner), and serves it.
+ * <p>Each slot is at one {@link Stage} here. Each node publishes, in a map the cluster shares, its
+ * {@link Claim}: the slots it may hold (those it serves, takes or gives up) and those it serves. A slot
+ * this node serves but no longer owns is released: it stops serving it at once (requests now go to the
+ * new owner, which refuses them with 503 until it serves), writes the slot's dirty records, drops its
+ * users, and only then withdraws its claim. A slot this node now owns is wanted until no other node's
+ * claim stands in the way; then it is acquired: the node claims it, drops whatever it kept of the slot
+ * from an earlier time, takes a new epoch for it from Redis (fencing off every earlier owner), and serves it.
+ *
+ * <p>Another node's claim of a slot stands until that node withdraws it, or until a quorum has given up
+ * on the incarnation that made it ({@link Heartbeats}): a node that died or was cut off keeps its claims,
+ * and only once its lease has surely run out are its slots taken. A claim of a slot the other node holds
+ * without serving it (it is stuck writing the slot's changes, with Redis away) stands for the hand-over
+ * timeout at most; what it writes after that carries an old epoch, and Redis refuses it.
+ *
+ * <p>A slot is also given up when Redis refuses a load or a write of one of its users (another node took
+ * it under a newer epoch), and every slot is given up when this node's lease runs out: it is wanted
+ * again, and taken again only through the same steps.
  *
  * <p>A node that sees fewer members than the quorum serves nothing: it may be the one cut off.
  */
@@ -71,6 +80,7 @@ public final class HandOver extends VerticleBase
     }
 
     private final Membership membership;
+    private final Heartbeats heartbeats;
     private final Ownership ownership;
     private final Shards shards;
     private final RedisTarget redisTarget;
@@ -84,15 +94,17 @@ public final class HandOver extends VerticleBase
     private boolean tickPending;
     private volatile boolean quorum;
     private List<Node> members = List.of();
-    /** The slots the other members claim, as last read, and when the read began (ms, monotonic). */
-    private BitSet othersClaim = new BitSet(Slots.COUNT);
+    /** The slots the other nodes' standing claims hold and serve, as last read, and when the read began (ms, monotonic). */
+    private BitSet othersHold = new BitSet(Slots.COUNT);
+    private BitSet othersServe = new BitSet(Slots.COUNT);
     private long othersReadAt = Long.MIN_VALUE;
     private boolean reading;
 
-    public HandOver(final Membership membership, final Ownership ownership, final Shards shards, final RedisTarget redisTarget,
-        final int minMembers, final long timeoutMs)
+    public HandOver(final Membership membership, final Heartbeats heartbeats, final Ownership ownership, final Shards shards,
+        final RedisTarget redisTarget, final int minMembers, final long timeoutMs)
     {
         this.membership = membership;
+        this.heartbeats = heartbeats;
         this.ownership = ownership;
         this.shards = shards;
         this.redisTarget = redisTarget;
@@ -122,23 +134,96 @@ public final class HandOver extends VerticleBase
         }).onSuccess(v ->
         {
             membership.onChange(() -> context.runOnContext(x -> step()));
+            ownership.onLost(slot -> context.runOnContext(x -> lost(slot)));
+            heartbeats.start(() -> lapsed());
             step();
         });
     }
 
     /**
-     * Stops serving every slot before the node writes its changes and leaves. Its claims stay until it
-     * has left: the others take its slots once it is gone.
+     * Stops serving every slot before the node writes its changes and leaves, and says so in its claim:
+     * the slots stay held until {@link #withdraw}, once the changes are written.
      */
     @Override
     public Future<?> stop()
     {
         stopped = true;
+        heartbeats.stop();
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
             ownership.stopServing(slot);
+            if (slots[slot].stage == Stage.SERVING)
+            {
+                slots[slot].stage = Stage.RELEASING;
+            }
         }
-        return redis.close();
+        return publish().eventually(() -> redis.close());
+    }
+
+    /**
+     * Withdraws every claim of this node, once it stopped and wrote every change: the others take its slots
+     * at once. A node that could not write everything does not withdraw; the others take its slots once
+     * they have given up on it, and Redis refuses its late writes.
+     */
+    public Future<Void> withdraw()
+    {
+        return claims.put(ownership.self().name(), Claim.none(heartbeats.incarnation()).toBytes());
+    }
+
+    /** Redis refused a user of the slot: another node took it. Wanted again, and taken again only once no claim stands in the way. */
+    private void lost(final int slot)
+    {
+        if (!stopped && slots[slot].stage == Stage.SERVING)
+        {
+            LOG.warn("slot {}: Redis refused a user of it under epoch {}; serving it no more until it is taken again", slot,
+                ownership.epochOfSlot(slot));
+            want(slots[slot], now());
+            publish();
+            drop(List.of(slot));
+            step();
+        }
+    }
+
+    /** The lease ran out: every slot served is wanted again. */
+    private void lapsed()
+    {
+        context.runOnContext(x ->
+        {
+            final long time = now();
+            final List<Integer> lost = new ArrayList<>();
+            for (int slot = 0; slot < Slots.COUNT; slot++)
+            {
+                if (slots[slot].stage == Stage.SERVING)
+                {
+                    want(slots[slot], time);
+                    lost.add(slot);
+                }
+            }
+            LOG.warn("lease ran out: {} slots to be taken again", lost.size());
+            if (!stopped)
+            {
+                publish();
+                drop(lost);
+                step();
+            }
+        });
+    }
+
+    /**
+     * Writes and drops at once what this node holds of slots it no longer serves without having released
+     * them: what Redis still takes under their epochs is kept, what it refuses was written elsewhere since.
+     * Taking a slot again drops it too; this does not wait for that.
+     */
+    private void drop(final List<Integer> dropped)
+    {
+        settle(dropped).onFailure(e -> LOG.warn("dropping {} slots: {}", dropped.size(), e.getMessage()));
+    }
+
+    private void want(final Slot slot, final long time)
+    {
+        slot.stage = Stage.WANTED;
+        slot.wantedSince = time;
+        slot.waitUntil = time + timeoutMs;
     }
 
     private static long now()
@@ -163,6 +248,7 @@ public final class HandOver extends VerticleBase
                 now.stream().map(m -> m.name() + "@" + m.address()).toList());
             // Claims read before the change may predate what the change set moving.
             othersReadAt = Long.MIN_VALUE;
+            heartbeats.beatNow();
         }
         members = now;
         final List<String> names = now.stream().map(Node::name).toList();
@@ -184,18 +270,17 @@ public final class HandOver extends VerticleBase
             }
             else if (slot.stage == Stage.ELSEWHERE && mine)
             {
-                slot.stage = Stage.WANTED;
-                slot.wantedSince = time;
-                slot.waitUntil = time + timeoutMs;
+                want(slot, time);
             }
             else if (slot.stage == Stage.WANTED && !mine)
             {
                 slot.stage = Stage.ELSEWHERE;
             }
-            if (slot.stage == Stage.WANTED)
+            if (slot.stage == Stage.WANTED && othersReadAt > slot.wantedSince)
             {
-                final boolean freed = othersReadAt > slot.wantedSince && !othersClaim.get(index);
-                if (freed || time > slot.waitUntil)
+                final boolean freed = !othersHold.get(index);
+                final boolean stuck = time > slot.waitUntil && !othersServe.get(index);
+                if (freed || stuck)
                 {
                     slot.stage = Stage.ACQUIRING;
                     acquire.add(index);
@@ -215,7 +300,7 @@ public final class HandOver extends VerticleBase
         }
         if (unsettled)
         {
-            readOthers(now, self);
+            readOthers(self);
             tickSoon();
         }
     }
@@ -236,6 +321,8 @@ public final class HandOver extends VerticleBase
 
     private void release(final List<Integer> released)
     {
+        // Published at once: the new owner waits at most the hand-over timeout for a slot no longer served.
+        publish();
         settle(released).onComplete(ar ->
         {
             released.forEach(slot -> slots[slot].stage = Stage.ELSEWHERE);
@@ -253,6 +340,7 @@ public final class HandOver extends VerticleBase
 
     private void acquire(final List<Integer> acquired)
     {
+        final long incarnation = heartbeats.incarnation();
         publish().compose(v -> settle(acquired)).compose(v ->
         {
             final List<Request> incrs = new ArrayList<>();
@@ -273,13 +361,16 @@ public final class HandOver extends VerticleBase
             for (int i = 0; i < acquired.size(); i++)
             {
                 final int slot = acquired.get(i);
-                if (quorum && ownership.ownerOfSlot(slot).name().equals(self.name()))
+                // A slot is served under an epoch taken by this incarnation only: one taken before the lease ran
+                // out may predate the slot's being taken elsewhere.
+                if (quorum && incarnation == heartbeats.incarnation() && slots[slot].stage == Stage.ACQUIRING &&
+                    ownership.ownerOfSlot(slot).name().equals(self.name()))
                 {
                     slots[slot].stage = Stage.SERVING;
                     ownership.serve(slot, epochs.get(i).toLong());
                     served++;
                 }
-                else
+                else if (slots[slot].stage == Stage.ACQUIRING)
                 {
                     slots[slot].stage = Stage.ELSEWHERE;
                 }
@@ -290,23 +381,31 @@ public final class HandOver extends VerticleBase
         });
     }
 
-    /** Stores, in the map the cluster shares, the slots this node may hold: served, being taken or being given up. */
+    /** Stores, in the map the cluster shares, the slots this node may hold (served, being taken or being given up) and those it serves. */
     private Future<Void> publish()
     {
-        final BitSet claimed = new BitSet(Slots.COUNT);
+        final Claim claim = Claim.none(heartbeats.incarnation());
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
             final Stage stage = slots[slot].stage;
             if (stage == Stage.SERVING || stage == Stage.RELEASING || stage == Stage.ACQUIRING)
             {
-                claimed.set(slot);
+                claim.held().set(slot);
+            }
+            if (stage == Stage.SERVING)
+            {
+                claim.serving().set(slot);
             }
         }
-        return claims.put(ownership.self().name(), claimed.toByteArray());
+        return claims.put(ownership.self().name(), claim.toBytes());
     }
 
-    /** Reads what the other members claim, unless a read is already under way; steps again if that frees a slot. */
-    private void readOthers(final List<Node> now, final Node self)
+    /**
+     * Reads the other nodes' claims that still stand, unless a read is already under way; steps again if
+     * that frees a slot. A claim stands until a quorum has given up on the incarnation that made it,
+     * whether its node is a member now or not.
+     */
+    private void readOthers(final Node self)
     {
         if (reading)
         {
@@ -314,30 +413,39 @@ public final class HandOver extends VerticleBase
         }
         reading = true;
         final long startedAt = now();
-        final Set<String> others = new HashSet<>();
-        now.stream().filter(m -> !m.name().equals(self.name())).forEach(m -> others.add(m.name()));
         claims.entries().onComplete(ar ->
         {
             reading = false;
-            if (ar.succeeded())
+            if (ar.failed())
             {
-                final BitSet claimed = new BitSet(Slots.COUNT);
-                ar.result().forEach((name, bytes) ->
+                return;
+            }
+            final BitSet hold = new BitSet(Slots.COUNT);
+            final BitSet serve = new BitSet(Slots.COUNT);
+            ar.result().forEach((name, bytes) ->
+            {
+                if (name.equals(self.name()))
                 {
-                    if (others.contains(name))
-                    {
-                        claimed.or(BitSet.valueOf(bytes));
-                    }
-                });
-                othersClaim = claimed;
-                othersReadAt = startedAt;
-                for (int slot = 0; slot < Slots.COUNT; slot++)
+                    return;
+                }
+                final Claim claim = Claim.of(bytes);
+                if (!claim.held().isEmpty() && !heartbeats.givenUp(name, claim.incarnation()))
                 {
-                    if (slots[slot].stage == Stage.WANTED && !claimed.get(slot))
-                    {
-                        step();
-                        return;
-                    }
+                    hold.or(claim.held());
+                    serve.or(claim.serving());
+                }
+            });
+            othersHold = hold;
+            othersServe = serve;
+            othersReadAt = startedAt;
+            final long time = now();
+            for (int slot = 0; slot < Slots.COUNT; slot++)
+            {
+                final Slot s = slots[slot];
+                if (s.stage == Stage.WANTED && (!hold.get(slot) || time > s.waitUntil && !serve.get(slot)))
+                {
+                    step();
+                    return;
                 }
             }
         });

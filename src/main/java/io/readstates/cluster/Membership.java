@@ -58,7 +58,7 @@ public final class Membership
     private static Config config(final Settings settings)
     {
         final Config config = ConfigUtil.loadConfig();
-        config.setClusterName("readstates");
+        config.setClusterName(settings.clusterJoinName());
         config.getNetworkConfig().setPort(settings.clusterPort).setPortAutoIncrement(false);
         if (settings.clusterHost != null)
         {

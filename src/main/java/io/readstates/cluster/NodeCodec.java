@@ -31,6 +31,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     private static final byte REFUSED = 10;
     private static final byte WATCHED = 11;
     private static final byte DESCRIBED = 12;
+    private static final byte BEAT = 13;
 
     private static final byte ACK = 1;
     private static final byte MANUAL_ACK = 2;
@@ -39,6 +40,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     private static final byte ONE_READ_STATE = 5;
     private static final byte DELETE = 6;
     private static final byte BADGES_OF = 7;
+    private static final byte DURABLE = 8;
 
     private static final byte NULL = 0;
     private static final byte VIEW = 1;
@@ -97,6 +99,11 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         {
             out.kind(DESCRIBED).text(m.name()).text(m.address()).integers(m.slots()).longs(m.epochs()).id(m.residentUsers());
         }
+        else if (message instanceof NodeMessage.Beat m)
+        {
+            out.kind(BEAT).text(m.from()).id(m.incarnation()).bool(m.granted()).texts(m.givenUpNodes())
+                .longs(m.givenUpIncarnations());
+        }
         out.finish();
     }
 
@@ -123,6 +130,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             case REFUSED -> new NodeMessage.Refused(in.integer(), in.text(), in.text(), in.integer());
             case WATCHED -> new NodeMessage.Watched(in.text(), in.text(), in.longs(), in.texts());
             case DESCRIBED -> new NodeMessage.Described(in.text(), in.text(), in.integers(), in.longs(), in.id());
+            case BEAT -> new NodeMessage.Beat(in.text(), in.id(), in.bool(), in.texts(), in.longs());
             default -> throw new IllegalArgumentException("not a message between nodes: kind " + kind);
         };
     }
@@ -157,6 +165,10 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         {
             out.kind(BADGES_OF).id(r.userId());
         }
+        else if (request instanceof UserRequest.Durable<?> r)
+        {
+            request(out.kind(DURABLE), r.request());
+        }
     }
 
     private static UserRequest<?> request(final Reader in)
@@ -171,6 +183,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             case ONE_READ_STATE -> new UserRequest.OneReadState(in.id(), in.id());
             case DELETE -> new UserRequest.Delete(in.id(), in.id());
             case BADGES_OF -> new UserRequest.BadgesOf(in.id());
+            case DURABLE -> new UserRequest.Durable<>(request(in));
             default -> throw new IllegalArgumentException("not a request about a user: kind " + kind);
         };
     }

@@ -79,4 +79,14 @@ public sealed interface NodeMessage
     record Described(String name, String address, int[] slots, long[] epochs, long residentUsers) implements NodeMessage
     {
     }
+
+    /**
+     * A heartbeat, and its answer: the sender, its incarnation, whether (in an answer) the lease the beat
+     * asked for is granted, and the incarnations of other nodes the sender has given up on, pairwise.
+     * See {@link Heartbeats}.
+     */
+    record Beat(String from, long incarnation, boolean granted, String[] givenUpNodes, long[] givenUpIncarnations)
+        implements NodeMessage
+    {
+    }
 }

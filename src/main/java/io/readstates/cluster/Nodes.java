@@ -49,22 +49,41 @@ public final class Nodes
         void pushed(NodeMessage.Push push);
     }
 
+    /** The heartbeats' side: answers another node's beat. */
+    public interface Beats
+    {
+        NodeMessage.Beat beat(NodeMessage.Beat beat);
+    }
+
     private final EventBus bus;
     private final String self;
     private final DeliveryOptions requests;
     private final DeliveryOptions oneWay;
     private Sessions sessions;
+    private volatile Beats beats;
 
     /**
      * @param timeoutMs how long a request to another node may go unanswered (the one cross-node timeout)
      */
-    public Nodes(final Vertx vertx, final String self, final long timeoutMs, final Inbox inbox)
+    public Nodes(final Vertx vertx, final String self, final long timeoutMs)
     {
         this.bus = vertx.eventBus();
         this.self = self;
         this.requests = new DeliveryOptions().setCodecName(NodeCodec.NAME).setSendTimeout(timeoutMs);
         this.oneWay = new DeliveryOptions().setCodecName(NodeCodec.NAME);
-        bus.registerCodec(new NodeCodec());
+        try
+        {
+            bus.registerCodec(new NodeCodec());
+        }
+        catch (final IllegalStateException alreadyRegistered)
+        {
+            // Nodes that share one Vert.x (in tests) share its codec.
+        }
+    }
+
+    /** Starts answering the other nodes, as {@code inbox} says. */
+    public void inbox(final Inbox inbox)
+    {
         bus.<NodeMessage>consumer(ADDRESS + self, message -> receive(message, inbox));
     }
 
@@ -79,6 +98,18 @@ public final class Nodes
     public <T> Future<T> call(final Node owner, final UserRequest<T> request)
     {
         return request(owner.name(), new NodeMessage.Call(request)).map(answer -> (T)((NodeMessage.Answer)answer).value());
+    }
+
+    /** The heartbeats; until they are set, beats go unanswered. */
+    public void beats(final Beats beats)
+    {
+        this.beats = beats;
+    }
+
+    /** Sends a node a heartbeat; answered with its own. */
+    public Future<NodeMessage.Beat> beat(final String node, final NodeMessage.Beat beat)
+    {
+        return request(node, beat).map(NodeMessage.Beat.class::cast);
     }
 
     /** Has a node check, or apply, its part of a message. */
@@ -158,6 +189,10 @@ public final class Nodes
         else if (body instanceof NodeMessage.Push push && sessions != null)
         {
             sessions.pushed(push);
+        }
+        else if (body instanceof NodeMessage.Beat beat && beats != null)
+        {
+            message.reply(beats.beat(beat), oneWay);
         }
         else if (body instanceof NodeMessage.Describe)
         {

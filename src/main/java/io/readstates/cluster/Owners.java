@@ -5,6 +5,7 @@ import io.readstates.ownership.Node;
 import io.readstates.ownership.Ownership;
 import io.readstates.ownership.Slots;
 import io.readstates.shard.MessagePart;
+import io.readstates.shard.Shard;
 import io.readstates.shard.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,16 +39,17 @@ public final class Owners implements Nodes.Inbox
     /**
      * @param quorum whether this node sees enough of its cluster to serve (always, for a node alone)
      * @param residentUsers how many users this node holds in memory
-     * @param timeoutMs how long a request to another node may go unanswered
+     * @param nodes the door to the other nodes; this node's answers to them are given here
      */
     public Owners(final Vertx vertx, final Ownership ownership, final Shards shards, final BooleanSupplier quorum,
-        final LongSupplier residentUsers, final long timeoutMs)
+        final LongSupplier residentUsers, final Nodes nodes)
     {
         this.ownership = ownership;
         this.shards = shards;
         this.quorum = quorum;
         this.residentUsers = residentUsers;
-        this.nodes = new Nodes(vertx, ownership.self().name(), timeoutMs, this);
+        this.nodes = nodes;
+        nodes.inbox(this);
         this.news = new ChannelNews(vertx, nodes);
     }
 
@@ -88,7 +90,9 @@ public final class Owners implements Nodes.Inbox
 
     private <T> Future<T> here(final UserRequest<T> request)
     {
-        return shards.ofUser(request.userId()).withUser(request.userId(), request::apply);
+        final Shard shard = shards.ofUser(request.userId());
+        return request instanceof UserRequest.Durable ? shard.withUserDurably(request.userId(), request::apply) :
+            shard.withUser(request.userId(), request::apply);
     }
 
     /**
@@ -229,9 +233,11 @@ public final class Owners implements Nodes.Inbox
     {
         final LongArrayList epochs = new LongArrayList();
         final List<Integer> served = new ArrayList<>();
+        // A slot served without a lease is not served: its requests are refused until the lease is renewed.
+        final boolean leased = ownership.leased();
         for (int slot = 0; slot < Slots.COUNT; slot++)
         {
-            if (ownership.serving(slot))
+            if (leased && ownership.serving(slot))
             {
                 served.add(slot);
                 epochs.addLong(ownership.epochOfSlot(slot));

@@ -81,6 +81,25 @@ public sealed interface UserRequest<T>
         }
     }
 
+    /**
+     * A request whose changes are answered only once Redis has confirmed them: a durable ack, for callers
+     * that cannot afford to lose one when a node dies (see {@code Shard#withUserDurably}).
+     */
+    record Durable<T>(UserRequest<T> request) implements UserRequest<T>
+    {
+        @Override
+        public long userId()
+        {
+            return request.userId();
+        }
+
+        @Override
+        public T apply(final ReadStates readStates)
+        {
+            return request.apply(readStates);
+        }
+    }
+
     /** The user's badges. */
     record BadgesOf(long userId) implements UserRequest<Badges>
     {

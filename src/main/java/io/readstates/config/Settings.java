@@ -48,6 +48,8 @@ public final class Settings
     public final long shutdownTimeoutMs;
     public final int flushBatchRecords;
     public final long redisTimeoutMs;
+    /** Whether a change is answered only once Redis confirmed it, when its caller does not say. */
+    public final boolean durableWrites;
     /** plain or json. */
     public final String logFormat;
     /** TRACE, DEBUG, INFO, WARN, ERROR or OFF. */
@@ -72,6 +74,10 @@ public final class Settings
     /** Null: the node's cluster address names it. */
     public final String clusterNodeName;
     public final long clusterRequestTimeoutMs;
+    /** Names the deployment's cluster: nodes of another deployment never join it. */
+    public final String clusterName;
+    /** Null only in insecure development mode; see {@link #clusterJoinName}. */
+    public final String clusterSecret;
 
     private final Map<String, String> described = new LinkedHashMap<>();
 
@@ -110,6 +116,7 @@ public final class Settings
         flushBatchRecords = source.read("flushBatchRecords", "READSTATES_FLUSH_BATCH_RECORDS", "1000",
             v -> intIn(v, 1, 100_000));
         redisTimeoutMs = source.read("redisTimeoutMs", "READSTATES_REDIS_TIMEOUT_MS", "1000", v -> longIn(v, 10, 60_000));
+        durableWrites = source.read("durableWrites", "READSTATES_DURABLE_WRITES", "false", Settings::bool);
         final String secret = source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
         if (!secret.isEmpty() && secret.length() < 32)
         {
@@ -141,12 +148,32 @@ public final class Settings
             v -> longIn(v, 2_000, 600_000));
         clusterMinMembers = source.read("clusterMinMembers", "READSTATES_CLUSTER_MIN_MEMBERS",
             String.valueOf(clusterMembers.size() / 2 + 1), v -> intIn(v, 1, 1_000));
+        if (!clusterMembers.isEmpty() && (clusterMinMembers <= clusterMembers.size() / 2 || clusterMinMembers > clusterMembers.size()))
+        {
+            throw new BadSetting("clusterMinMembers (READSTATES_CLUSTER_MIN_MEMBERS)",
+                "must be a majority of the " + clusterMembers.size() + " clusterMembers (READSTATES_CLUSTER_MEMBERS), from " +
+                (clusterMembers.size() / 2 + 1) + " to " + clusterMembers.size() + ": with less, both sides of a split " +
+                "could serve the same users");
+        }
         clusterHandOverTimeoutMs = source.read("clusterHandOverTimeoutMs", "READSTATES_CLUSTER_HANDOVER_TIMEOUT_MS", "10000",
             v -> longIn(v, 100, 600_000));
         final String name = source.read("clusterNodeName", "READSTATES_CLUSTER_NODE_NAME", "", Settings::nodeName);
         clusterNodeName = name.isEmpty() ? null : name;
         clusterRequestTimeoutMs = source.read("clusterRequestTimeoutMs", "READSTATES_CLUSTER_REQUEST_TIMEOUT_MS", "2000",
             v -> longIn(v, 10, 600_000));
+        clusterName = source.read("clusterName", "READSTATES_CLUSTER_NAME", "readstates", Settings::clusterName);
+        final String clusterKey = source.readSecret("clusterSecret", "READSTATES_CLUSTER_SECRET");
+        if (!clusterMembers.isEmpty() && clusterKey.isEmpty() && !insecureDevMode)
+        {
+            throw new BadSetting("clusterSecret (READSTATES_CLUSTER_SECRET)",
+                "a cluster needs a secret its nodes share, so that no other process joins it; set one, or set " +
+                "READSTATES_INSECURE_DEV_MODE=true on a development machine");
+        }
+        if (!clusterKey.isEmpty() && clusterKey.length() < 16)
+        {
+            throw new BadSetting("clusterSecret (READSTATES_CLUSTER_SECRET)", "must be at least 16 characters long");
+        }
+        clusterSecret = clusterKey.isEmpty() ? null : clusterKey;
         if (clusterRequestTimeoutMs <= redisTimeoutMs)
         {
             throw new BadSetting("clusterRequestTimeoutMs (READSTATES_CLUSTER_REQUEST_TIMEOUT_MS)",
@@ -178,6 +205,10 @@ public final class Settings
         described.putAll(source.described);
         described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
         described.put("userTokenSecret", userTokenSecret == null ? "(unset: the WebSocket gateway is off)" : "****");
+        if (clustered())
+        {
+            described.put("clusterSecret", clusterSecret == null ? "(none: insecure development mode)" : "****");
+        }
         if (redis != null)
         {
             described.put("redisUrl", redis.describe());
@@ -331,6 +362,37 @@ public final class Settings
             members.add(member);
         }
         return members;
+    }
+
+    private static String clusterName(final String v)
+    {
+        if (v.isEmpty() || v.length() > 64 || !v.matches("[A-Za-z0-9._-]*"))
+        {
+            throw new IllegalArgumentException("is not a cluster name: 1 to 64 letters, digits and . _ -");
+        }
+        return v;
+    }
+
+    /**
+     * @return the name under which the cluster engine admits a node: the cluster's name and a digest of the
+     * secret, so that a process must know both to join (the engine's open-source edition checks nothing else)
+     */
+    public String clusterJoinName()
+    {
+        if (clusterSecret == null)
+        {
+            return clusterName;
+        }
+        try
+        {
+            final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest((clusterName + '\n' + clusterSecret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return clusterName + "-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        }
+        catch (final java.security.NoSuchAlgorithmException e)
+        {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static String nodeName(final String v)

@@ -27,6 +27,8 @@ public final class Refusal extends RuntimeException
 
     public static final Refusal MOVING = new Refusal(503, "moving",
         "the user is moving between nodes of the cluster; retry shortly", RETRY_AFTER_SECONDS);
+    public static final Refusal NOT_CONFIRMED = new Refusal(503, "not_confirmed",
+        "the change was made and will be written once Redis answers, but Redis has not confirmed it in time", RETRY_AFTER_SECONDS);
     public static final Refusal NO_QUORUM = new Refusal(503, "no_quorum",
         "this node sees too few members of its cluster to serve anyone; retry on another node or shortly",
         RETRY_AFTER_SECONDS);

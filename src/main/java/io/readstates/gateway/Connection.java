@@ -93,7 +93,7 @@ final class Connection
     {
         if (session != null)
         {
-            session.heard(System.currentTimeMillis());
+            session.heard(GatewayLoop.monotonicMs());
         }
     }
 
@@ -220,14 +220,14 @@ final class Connection
     {
         if (gateway.cluster != null)
         {
-            final Session candidate = new Session(userId, Session.REMOTE, socket, loop.context, System.currentTimeMillis(),
+            final Session candidate = new Session(userId, Session.REMOTE, socket, loop.context, GatewayLoop.monotonicMs(),
                 gateway.pushLatency);
             gateway.cluster.open(candidate).onComplete(opened -> opened(candidate, opened));
             return;
         }
         final int shard = gateway.shards.indexOfUser(userId);
         final ShardSessions ofShard = gateway.sessions.get(shard);
-        final Session candidate = new Session(userId, shard, socket, loop.context, System.currentTimeMillis(), gateway.pushLatency);
+        final Session candidate = new Session(userId, shard, socket, loop.context, GatewayLoop.monotonicMs(), gateway.pushLatency);
         gateway.shards.get(shard).withUser(userId, readStates ->
         {
             final short refusal = ofShard.open(candidate, readStates);

@@ -53,10 +53,16 @@ public final class GatewayLoop
         }
     }
 
+    /** @return milliseconds on the monotonic clock: every time a session keeps, so that no clock step ends or keeps one */
+    static long monotonicMs()
+    {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** Sweeps the next slice of the sessions, so that a whole pass takes {@link #SLICES} ticks. */
     private void sweepSlice()
     {
-        final long now = System.currentTimeMillis();
+        final long now = GatewayLoop.monotonicMs();
         int visits = (sessions.size() + SLICES - 1) / SLICES;
         while (visits-- > 0 && !sessions.isEmpty())
         {

@@ -79,7 +79,7 @@ final class Session
                 oldestPendingNanos = produced;
             }
             outbox.offer(channelId, stateFrame, badgesFrame);
-            flush(System.currentTimeMillis());
+            flush(GatewayLoop.monotonicMs());
         });
     }
 
@@ -89,8 +89,8 @@ final class Session
         started = true;
         outbox.given(badgesFrame);
         socket.writeTextMessage(readyFrame);
-        socket.drainHandler(v -> flush(System.currentTimeMillis()));
-        flush(System.currentTimeMillis());
+        socket.drainHandler(v -> flush(GatewayLoop.monotonicMs()));
+        flush(GatewayLoop.monotonicMs());
     }
 
     /** The client sent something: a frame or a pong. */

@@ -146,6 +146,8 @@ public final class Metrics
             counter("readstates_redis_errors", "write-behind batches that failed", s, x -> x.redisErrors, tags);
             counter("readstates_fenced_writes", "users whose write Redis refused because another node owns them now",
                 s, x -> x.fencedWrites, tags);
+            counter("readstates_write_conflicts", "users whose write Redis applied in part: it held newer versions, " +
+                "written by another node", s, x -> x.writeConflicts, tags);
             counter("readstates_redis_reconnects", "times Redis became reachable again after failing", s, x -> x.redisReconnects, tags);
             counter("readstates_websocket_pushes", "pushes produced for WebSocket sessions", s, x -> x.pushes, tags);
         }

@@ -23,6 +23,7 @@ public final class ShardStats
     public volatile long recordsWritten;
     public volatile long redisErrors;
     public volatile long fencedWrites;
+    public volatile long writeConflicts;
     public volatile long redisReconnects;
     public volatile long sessions;
     public volatile long pushes;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * Which slots this node serves, which node owns each of the others, and the ownership epoch this node
@@ -27,7 +28,10 @@ public final class Ownership
     private final AtomicReference<Table> table;
     private final AtomicLongArray epochs = new AtomicLongArray(Slots.COUNT);
     private final List<Runnable> followers = new CopyOnWriteArrayList<>();
+    private final List<IntConsumer> losers = new CopyOnWriteArrayList<>();
     private final boolean alone;
+    /** Until when, on {@link System#nanoTime}, this node may answer from memory; see {@link #renewLease}. */
+    private volatile long leaseUntil;
 
     private Ownership(final Node self, final boolean alone)
     {
@@ -69,10 +73,31 @@ public final class Ownership
         return node.name().equals(self.name());
     }
 
-    /** @return true if this node serves the user's slot now. */
+    /** @return true if this node serves the user's slot now, under a lease that has not run out. */
     public boolean serves(final long userId)
     {
-        return table.get().serving()[Slots.of(userId)];
+        return table.get().serving()[Slots.of(userId)] && leased();
+    }
+
+    /**
+     * @return true while this node holds a lease: a quorum of its cluster answered it recently enough
+     * that none of them can have let another node take its slots yet. A node alone always does.
+     */
+    public boolean leased()
+    {
+        return alone || System.nanoTime() - leaseUntil < 0;
+    }
+
+    /** Extends the lease to {@code until} (on {@link System#nanoTime}); a lease never shrinks. */
+    public void renewLease(final long until)
+    {
+        synchronized (this)
+        {
+            if (until - leaseUntil > 0)
+            {
+                leaseUntil = until;
+            }
+        }
     }
 
     public boolean serving(final int slot)
@@ -155,6 +180,26 @@ public final class Ownership
     {
         epochs.set(slot, epoch);
         setServing(slot, true);
+    }
+
+    /** Runs {@code loser} with every slot this node was serving when it learned it had lost it; see {@link #lost}. */
+    public void onLost(final IntConsumer loser)
+    {
+        losers.add(loser);
+    }
+
+    /**
+     * Redis refused a load or a write of the user: another node took its slot under a newer epoch. This
+     * node stops serving the slot at once; its hand-over then finds out who owns it now.
+     */
+    public void lost(final long userId)
+    {
+        final int slot = Slots.of(userId);
+        if (table.get().serving()[slot])
+        {
+            stopServing(slot);
+            losers.forEach(loser -> loser.accept(slot));
+        }
     }
 
     /** Stops serving a slot (its epoch is kept: late writes still carry it, and are refused). */

@@ -1,5 +1,6 @@
 package io.readstates.persist;
 
+import io.readstates.domain.Refusal;
 import io.readstates.store.ChannelTable;
 import io.readstates.store.DirtyRecordVisitor;
 import io.readstates.store.ReadStateStore;
@@ -13,6 +14,7 @@ import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -48,6 +50,7 @@ public final class Persister
     private final int batchRecords;
     private final Observer observer;
     private final LongUnaryOperator epochs;
+    private final LongConsumer lost;
     private long collectedAt;
     private long reconnects;
 
@@ -75,22 +78,32 @@ public final class Persister
     /** Whether Redis is known to hold the write scripts, so that batches may call them by digest. */
     private boolean scriptsLoaded;
     private Promise<Void> drained;
+    /** Counts collected batches; the one in flight is {@link #inFlightBatch}. */
+    private long collections;
+    private long inFlightBatch;
+    /** Whether the batch in flight left dirty records behind, having reached its size. */
+    private boolean inFlightTruncated;
+    /** Requests waiting for Redis to confirm a user's changes; see {@link #confirmation}. */
+    private final List<Confirmation> confirmations = new ArrayList<>();
 
     private long batches;
     private long recordsWritten;
     private long failures;
     private long fencedUsers;
+    private long conflicts;
 
     /**
      * @param link where the outcome of each batch is recorded, and what bounds how long one may take: a
      * batch that times out is retried like one that failed, and nothing in it is marked clean
      * @param epochs the ownership epoch of each user's slot (0 for a node alone), carried into its writes
+     * @param lost told of each user whose write Redis refused, whole or in part: another node owns it now
      */
     public Persister(final Vertx vertx, final RedisCommands redis, final RedisStatus.Link link, final ReadStateStore store,
         final ChannelTable channels, final long intervalMs, final int batchRecords,
-        final Observer observer, final LongUnaryOperator epochs)
+        final Observer observer, final LongUnaryOperator epochs, final LongConsumer lost)
     {
         this.epochs = epochs;
+        this.lost = lost;
         this.writeAt = new int[batchRecords];
         this.writeUser = new int[batchRecords];
         this.writeFirstRecord = new int[batchRecords + 1];
@@ -134,6 +147,15 @@ public final class Persister
         return fencedUsers;
     }
 
+    /**
+     * @return how many users' writes Redis applied only in part: it held newer versions of some records,
+     * written by another node since this one loaded the user
+     */
+    public long conflicts()
+    {
+        return conflicts;
+    }
+
     /** @return how many times Redis became reachable again after failing. */
     public long reconnects()
     {
@@ -159,6 +181,71 @@ public final class Persister
         });
     }
 
+    /** A request waiting for Redis to confirm its user's changes. */
+    private static final class Confirmation
+    {
+        final long userId;
+        /** Only a batch collected after this one holds the changes. */
+        final long afterBatch;
+        final Promise<Void> promise = Promise.promise();
+        long timer;
+
+        Confirmation(final long userId, final long afterBatch)
+        {
+            this.userId = userId;
+            this.afterBatch = afterBatch;
+        }
+    }
+
+    /**
+     * Writes at once, and answers once Redis has confirmed every change the user has now: when a batch
+     * collected from now on, and not cut short by its size, is confirmed (it held every dirty record), or
+     * when nothing is dirty any more.
+     *
+     * @return fails with {@link Refusal#MOVING} if Redis refused the user's write (another node owns the
+     * user now: the changes are lost), and with {@link Refusal#NOT_CONFIRMED} if Redis has not confirmed
+     * them within the Redis timeout (they stay, and are written once Redis answers)
+     */
+    public Future<Void> confirmation(final long userId)
+    {
+        final Confirmation waiting = new Confirmation(userId, collections);
+        confirmations.add(waiting);
+        waiting.timer = vertx.setTimer(link.timeoutMs(), id ->
+        {
+            confirmations.remove(waiting);
+            waiting.promise.tryFail(Refusal.NOT_CONFIRMED);
+        });
+        flushSoon();
+        return waiting.promise.future();
+    }
+
+    /** Answers the confirmations a batch settles: {@code lostUsers}' fail, the others' succeed if the batch held every dirty record. */
+    private void confirm(final long batch, final boolean truncated, final LongHashSet lostUsers)
+    {
+        confirmations.removeIf(waiting ->
+        {
+            if (lostUsers != null && lostUsers.contains(waiting.userId))
+            {
+                return answer(waiting, Refusal.MOVING);
+            }
+            return batch > waiting.afterBatch && !truncated && answer(waiting, null);
+        });
+    }
+
+    private boolean answer(final Confirmation waiting, final RuntimeException failure)
+    {
+        vertx.cancelTimer(waiting.timer);
+        if (failure == null)
+        {
+            waiting.promise.tryComplete();
+        }
+        else
+        {
+            waiting.promise.tryFail(failure);
+        }
+        return true;
+    }
+
     /** Writes what is dirty now rather than at the next tick (unless Redis is being given time after a failure). */
     public void flushSoon()
     {
@@ -176,12 +263,16 @@ public final class Persister
         {
             return;
         }
-        if (System.currentTimeMillis() < nextAttemptAt)
+        if (nextAttemptAt != 0 && System.nanoTime() - nextAttemptAt < 0)
         {
             return;
         }
         if (nothingDirty())
         {
+            if (!confirmations.isEmpty())
+            {
+                confirmations.removeIf(waiting -> answer(waiting, null));
+            }
             if (drained != null)
             {
                 drained.tryComplete();
@@ -194,6 +285,8 @@ public final class Persister
         }
         final List<Request> batch = collect();
         collectedAt = System.nanoTime();
+        inFlightBatch = ++collections;
+        inFlightTruncated = sent >= batchRecords;
         inFlight = true;
         link.within(redis.batch(batch)).onComplete(ar ->
         {
@@ -259,13 +352,28 @@ public final class Persister
             s.markClean(sentUsers[i], sentChannels[i], sentVersions[i]);
         }
         writeFirstRecord[writes] = sent;
+        final LongHashSet lostUsers = confirmations.isEmpty() ? null : new LongHashSet();
         for (int w = 0; w < writes; w++)
         {
             final Response answer = answers.get(writeAt[w]);
-            if (answer != null && ReadStateWrite.answerFor(answer, writeUser[w]) == RedisLayout.FENCED)
+            final long applied = answer == null ? 0 : ReadStateWrite.answerFor(answer, writeUser[w]);
+            final long userId = sentUsers[writeFirstRecord[w]];
+            final boolean fenced = applied == RedisLayout.FENCED;
+            final boolean conflict = !fenced && applied < writeFirstRecord[w + 1] - writeFirstRecord[w];
+            if (fenced || conflict)
             {
-                forgetFenced(sentUsers[writeFirstRecord[w]]);
+                fencedUsers += fenced ? 1 : 0;
+                conflicts += conflict ? 1 : 0;
+                forget(userId);
+                if (lostUsers != null)
+                {
+                    lostUsers.add(userId);
+                }
             }
+        }
+        if (!confirmations.isEmpty())
+        {
+            confirm(inFlightBatch, inFlightTruncated, lostUsers);
         }
         scriptsLoaded = true;
         batches++;
@@ -276,14 +384,15 @@ public final class Persister
     }
 
     /**
-     * Redis refused a user's write: a newer owner of its slot has written or loaded it since. What this
-     * node holds of the user is stale, and its changes were never confirmed: it drops them (they were
-     * marked clean just above) and the user with them, and answers no more for it.
+     * Redis refused a user's write, whole (fenced) or in part (it held newer versions): another node has
+     * owned the user's slot since this one loaded it. What this node holds of the user is stale, and its
+     * changes were never confirmed: it drops them (they were marked clean just above) and the user with
+     * them, and tells the shard, which stops serving the slot at once.
      */
-    private void forgetFenced(final long userId)
+    private void forget(final long userId)
     {
-        fencedUsers++;
         store.evict(userId);
+        lost.accept(userId);
     }
 
     private void recovered()
@@ -314,8 +423,13 @@ public final class Persister
         scriptsLoaded = false;
         consecutiveFailures++;
         final long backoff = Math.min(MAX_BACKOFF_MS, intervalMs << Math.min(consecutiveFailures, 16));
-        nextAttemptAt = System.currentTimeMillis() + backoff;
+        nextAttemptAt = System.nanoTime() + backoff * 1_000_000;
         lastBatchFailed = true;
+        // Tried again after the backoff, not only at the next tick: with a long flush interval, that is later.
+        if (backoff < intervalMs)
+        {
+            vertx.setTimer(backoff, id -> flush());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.readstates.wire.Ids;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,7 +67,8 @@ public final class RedisLayout
      * KEYS = users' hashes; ARGV, for each user in turn: the writer's epoch, the number n of records, then n
      * times (channel id, value or "" to delete, version). A value is written only if its version is at
      * least the stored one (equal: a retry of the same write); a user whose epoch is stale is left as it
-     * is. Answers, per user, the number of records applied or {@link #FENCED}. See {@link ReadStateWrite}.
+     * is. Answers, per user, the number of records applied or {@link #FENCED}; fewer records applied than
+     * sent means Redis holds a newer version of some, written by another node. See {@link ReadStateWrite}.
      */
     static final Script WRITE_READ_STATES = new Script(
         STALE +
@@ -107,11 +109,13 @@ public final class RedisLayout
 
     /**
      * KEYS[1] = a user's hash; ARGV[1] = the loader's epoch. Answers the hash, as HGETALL does, after
-     * recording the epoch in a hash that exists: from then on, writes of older owners are refused.
+     * recording the epoch, in a hash of the epoch alone if the user has no read state yet: from then on,
+     * writes of older owners are refused. Answers {@link #FENCED} instead when the loader's epoch is older
+     * than the user's: a newer owner has loaded or written the user, and the loader no longer owns it.
      */
     static final Script LOAD_READ_STATES = new Script(
         STALE +
-        "if redis.call('EXISTS', KEYS[1]) == 1 then stale(KEYS[1], ARGV[1]) end\n" +
+        "if stale(KEYS[1], ARGV[1]) then return " + FENCED + " end\n" +
         "return redis.call('HGETALL', KEYS[1])\n");
 
     private RedisLayout()
@@ -246,7 +250,8 @@ public final class RedisLayout
     /**
      * All of a user's read states: answered with field, value pairs (RESP2), see {@link #decode}; skip
      * the fields for which {@link #isReadStateField} is false. Epoch 0 (a node alone) reads only; a
-     * later epoch also fences off the user's earlier owners, and needs the scripts loaded.
+     * later epoch also fences off the user's earlier owners, and is answered {@link #isFenced} when a
+     * newer owner has fenced off this one.
      */
     public static Request readUser(final long userId, final long epoch)
     {
@@ -255,6 +260,12 @@ public final class RedisLayout
             return Request.cmd(Command.HGETALL).arg(userKey(userId));
         }
         return LOAD_READ_STATES.evaluate(userKey(userId)).arg(epoch);
+    }
+
+    /** @return true if a load of a user was refused: the loader's epoch is older than the user's. */
+    public static boolean isFenced(final Response answer)
+    {
+        return answer != null && answer.type() == ResponseType.NUMBER && answer.toLong() == FENCED;
     }
 
     /** @return false for the fields of a user's hash that are not read states. */

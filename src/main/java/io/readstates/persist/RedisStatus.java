@@ -56,6 +56,12 @@ public final class RedisStatus
             this.vertx = vertx;
         }
 
+        /** @return how long any Redis command may take before it counts as failed */
+        public long timeoutMs()
+        {
+            return timeoutMs;
+        }
+
         /** @return false while the shard's last Redis command failed or timed out; readable from any thread */
         public boolean reachable()
         {

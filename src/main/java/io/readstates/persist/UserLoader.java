@@ -1,5 +1,6 @@
 package io.readstates.persist;
 
+import io.readstates.domain.Refusal;
 import io.readstates.store.ChannelTable;
 import io.readstates.wire.Ids;
 import io.readstates.store.LoadedUser;
@@ -9,6 +10,7 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -22,21 +24,28 @@ public final class UserLoader
     private final RedisStatus.Link link;
     private final ChannelTable channels;
     private final LongUnaryOperator epochs;
+    private final LongConsumer lost;
 
     /**
      * @param link where each load's outcome is recorded, and what bounds how long it may take
      * @param epochs the ownership epoch of each user's slot (0 for a node alone), recorded by each load
+     * @param lost told of a user whose load Redis refused because a newer owner of its slot has fenced
+     * this node off
      */
     public UserLoader(final RedisCommands redis, final RedisStatus.Link link, final ChannelTable channels,
-        final LongUnaryOperator epochs)
+        final LongUnaryOperator epochs, final LongConsumer lost)
     {
         this.redis = redis;
         this.link = link;
         this.channels = channels;
         this.epochs = epochs;
+        this.lost = lost;
     }
 
-    /** @return the user's read states; fails if Redis fails or does not answer in time */
+    /**
+     * @return the user's read states; fails with {@link Refusal#MOVING} if another node owns the user now,
+     * otherwise if Redis fails or does not answer in time
+     */
     public Future<LoadedUser> load(final long userId)
     {
         return link.within(read(userId));
@@ -46,6 +55,11 @@ public final class UserLoader
     {
         return redis.send(RedisLayout.readUser(userId, epochs.applyAsLong(userId))).compose(hash ->
         {
+            if (RedisLayout.isFenced(hash))
+            {
+                lost.accept(userId);
+                return Future.failedFuture(Refusal.MOVING);
+            }
             final LoadedUser user = new LoadedUser();
             forEachField(hash, (field, value) ->
             {

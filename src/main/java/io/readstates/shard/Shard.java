@@ -88,9 +88,9 @@ public final class Shard extends VerticleBase
         readStates = new ReadStates(settings.name(), store, channels, listener);
         redis = settings.redis().connect(vertx, "redis-shard-" + settings.index());
         link = redisStatus.link(vertx);
-        loader = new UserLoader(redis, link, channels, ownership::epochOf);
+        loader = new UserLoader(redis, link, channels, ownership::epochOf, ownership::lost);
         persister = new Persister(vertx, redis, link, store, channels, settings.flushIntervalMs(),
-            settings.flushBatchRecords(), flushes, ownership::epochOf);
+            settings.flushBatchRecords(), flushes, ownership::epochOf, ownership::lost);
         persister.start();
         publishTimer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, id -> publishStats());
         publishStats();
@@ -120,6 +120,24 @@ public final class Shard extends VerticleBase
     public <T> Future<T> withUser(final long userId, final Work<T> work)
     {
         return whenReady(userId, null, waiter -> whenResident(userId, waiter), work);
+    }
+
+    /**
+     * Like {@link #withUser}, answered only once Redis has confirmed the user's changes (the shard writes
+     * them at once). Fails with {@link Refusal#NOT_CONFIRMED} if Redis does not confirm them within its
+     * timeout (the changes stay made, and are written once Redis answers), and with {@link Refusal#MOVING}
+     * if Redis refused them (another node owns the user now).
+     */
+    public <T> Future<T> withUserDurably(final long userId, final Work<T> work)
+    {
+        final Context caller = Vertx.currentContext();
+        final Promise<Void> confirmed = Promise.promise();
+        return withUser(userId, readStates ->
+        {
+            final T result = work.apply(readStates);
+            persister.confirmation(userId).onComplete(ar -> answer(caller, confirmed, null, ar.cause()));
+            return result;
+        }).compose(result -> confirmed.future().map(result));
     }
 
     /**
@@ -164,7 +182,14 @@ public final class Shard extends VerticleBase
                 }
             });
         });
-        return promise.future();
+        if (ownership.alone())
+        {
+            return promise.future();
+        }
+        // Asked again where the answer is sent: a node paused between the work and its answer may have lost
+        // its lease meanwhile, and then answers nothing from memory.
+        return promise.future().compose(done -> serves(userId, userIds) ? Future.succeededFuture(done) :
+            Future.failedFuture(Refusal.MOVING));
     }
 
     private boolean serves(final long userId, final long[] userIds)
@@ -195,7 +220,7 @@ public final class Shard extends VerticleBase
     {
         final Promise<Void> promise = Promise.promise();
         final Context caller = Vertx.currentContext();
-        final long deadline = System.currentTimeMillis() + timeoutMs;
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         hand(promise, () -> settleStep(slots, deadline, caller, promise));
         return promise.future();
     }
@@ -225,7 +250,7 @@ public final class Shard extends VerticleBase
         {
             answer(caller, promise, null, null);
         }
-        else if (System.currentTimeMillis() > deadline)
+        else if (System.nanoTime() - deadline > 0)
         {
             answer(caller, promise, null, new IllegalStateException(kept + " users of the slots still have changes " +
                 "Redis has not confirmed"));
@@ -357,7 +382,11 @@ public final class Shard extends VerticleBase
         {
             final ArrayDeque<Waiter> resumed = loading.remove(userId);
             RuntimeException failure = null;
-            if (ar.failed())
+            if (ar.failed() && ar.cause() instanceof Refusal refusal)
+            {
+                failure = refusal;
+            }
+            else if (ar.failed())
             {
                 loadFailures++;
                 failure = Refusal.REDIS_UNAVAILABLE;
@@ -390,6 +419,7 @@ public final class Shard extends VerticleBase
         stats.recordsWritten = persister.recordsWritten();
         stats.redisErrors = persister.failures();
         stats.fencedWrites = persister.fencedUsers();
+        stats.writeConflicts = persister.conflicts();
         stats.redisReconnects = persister.reconnects();
         stats.redisReachable = link.reachable();
         stats.channels = readStates.channels().size();

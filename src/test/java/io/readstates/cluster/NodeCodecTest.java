@@ -32,7 +32,9 @@ class NodeCodecTest
             new UserRequest.AllReadStates(42),
             new UserRequest.OneReadState(42, 7),
             new UserRequest.Delete(42, 7),
-            new UserRequest.BadgesOf(42)))
+            new UserRequest.BadgesOf(42),
+            new UserRequest.Durable<>(new UserRequest.Ack(42, 7, 1000)),
+            new UserRequest.Durable<>(new UserRequest.Acks(42, new long[] {1}, new long[] {10}))))
         {
             assertCarried(new NodeMessage.Call(request));
         }
@@ -76,6 +78,9 @@ class NodeCodecTest
         assertCarried(new NodeMessage.Describe());
         assertCarried(new NodeMessage.Described("readstates-0", "10.0.0.1:8080", new int[] {0, 5, 1023}, new long[] {1, 2, 3},
             12_345));
+        assertCarried(new NodeMessage.Beat("readstates-0", Long.MAX_VALUE, true, new String[] {"readstates-1", "readstates-1"},
+            new long[] {7, 8}));
+        assertCarried(new NodeMessage.Beat("readstates-2", 0, false, new String[0], new long[0]));
     }
 
     @Test

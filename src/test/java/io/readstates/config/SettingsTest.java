@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -164,5 +166,47 @@ class SettingsTest
         final Settings.BadSetting e = assertThrows(Settings.BadSetting.class, () -> Settings.load(env("READSTATES_REDIS_MODE",
             "cluster", "READSTATES_REDIS_URL", "redis://u:first-secret@a:1,redis://u:second-secret@b:port:oops")));
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void shouldTakeOnlyAMajorityOfTheMembersAsTheQuorum()
+    {
+        final String[] cluster = {"READSTATES_REDIS_URL", "redis://r:6379", "READSTATES_CLUSTER_MEMBERS", "a:5701,b:5701,c:5701,d:5701",
+            "READSTATES_CLUSTER_SECRET", "a-cluster-secret-0123"};
+        assertEquals(3, Settings.load(env(cluster)).clusterMinMembers, "a majority of four, by default");
+        assertRefused("READSTATES_CLUSTER_MIN_MEMBERS", env(concat(cluster, "READSTATES_CLUSTER_MIN_MEMBERS", "2")));
+        assertRefused("READSTATES_CLUSTER_MIN_MEMBERS", env(concat(cluster, "READSTATES_CLUSTER_MIN_MEMBERS", "5")));
+        assertEquals(4, Settings.load(env(concat(cluster, "READSTATES_CLUSTER_MIN_MEMBERS", "4"))).clusterMinMembers);
+    }
+
+    @Test
+    void shouldAdmitToTheClusterOnlyNodesThatKnowItsNameAndSecret()
+    {
+        final String[] cluster = {"READSTATES_REDIS_URL", "redis://r:6379", "READSTATES_CLUSTER_MEMBERS", "a:5701,b:5701,c:5701"};
+        assertRefused("READSTATES_CLUSTER_SECRET", env(cluster));
+        assertRefused("READSTATES_CLUSTER_SECRET", env(concat(cluster, "READSTATES_CLUSTER_SECRET", "too-short")));
+        assertRefused("READSTATES_CLUSTER_NAME", env(concat(cluster, "READSTATES_CLUSTER_NAME", "no spaces")));
+
+        final Settings one = Settings.load(env(concat(cluster, "READSTATES_CLUSTER_SECRET", "a-cluster-secret-0123")));
+        final Settings same = Settings.load(env(concat(cluster, "READSTATES_CLUSTER_SECRET", "a-cluster-secret-0123")));
+        final Settings otherSecret = Settings.load(env(concat(cluster, "READSTATES_CLUSTER_SECRET", "a-cluster-secret-4567")));
+        final Settings otherName = Settings.load(env(concat(cluster, "READSTATES_CLUSTER_SECRET", "a-cluster-secret-0123",
+            "READSTATES_CLUSTER_NAME", "staging")));
+        assertEquals(one.clusterJoinName(), same.clusterJoinName());
+        assertNotEquals(one.clusterJoinName(), otherSecret.clusterJoinName());
+        assertNotEquals(one.clusterJoinName(), otherName.clusterJoinName());
+        assertTrue(one.clusterJoinName().startsWith("readstates-"), one.clusterJoinName());
+        assertFalse(one.clusterJoinName().contains("a-cluster-secret"), "the secret itself never goes on the wire");
+        assertFalse(one.describe().toString().contains("a-cluster-secret"), one.describe().toString());
+
+        assertEquals("readstates", Settings.load(env(concat(cluster, "READSTATES_INSECURE_DEV_MODE", "true"))).clusterJoinName(),
+            "insecure development mode runs a cluster without a secret");
+    }
+
+    private static String[] concat(final String[] first, final String... more)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -58,7 +59,7 @@ class PersisterTest
             channels = new ChannelTable();
             store.install(USER, new LoadedUser());
             link = new RedisStatus(TIMEOUT_MS).link(vertx);
-            persister = new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE, user -> 0);
+            persister = new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE, user -> 0, user -> { });
             return null;
         });
     }
@@ -80,6 +81,53 @@ class PersisterTest
     private String stored()
     {
         return redis.hashOrFail(RedisLayout.userKey(USER)).get(String.valueOf(CHANNEL));
+    }
+
+    /** A persister that writes under epoch 3, and the users it reports lost. */
+    private Persister ownerOfEpochThree(final List<Long> lost) throws Exception
+    {
+        for (final Request load : RedisLayout.loadScripts())
+        {
+            redis.send(load);
+        }
+        return onLoop(() -> new Persister(vertx, client, link, store, channels, INTERVAL_MS, 100, Persister.Observer.NONE,
+            user -> 3, lost::add));
+    }
+
+    @Test
+    void shouldDropAndReportAUserWhoseWriteRedisRefusedBecauseANewerOwnerWroteIt() throws Exception
+    {
+        final List<Long> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Persister persister = ownerOfEpochThree(lost);
+        redis.send(new ReadStateWrite().user(USER, 4).readState(CHANNEL, 900, 2, 1, false).request());
+        OnLoop.await(loop, () ->
+        {
+            store.ack(USER, CHANNEL, 100);
+            return persister.drain(5_000);
+        });
+        assertEquals(List.of(USER), lost);
+        assertEquals(1L, onLoop(persister::fencedUsers));
+        assertFalse(onLoop(() -> store.isResident(USER)), "what this node held of the user is stale");
+        assertEquals(RedisLayout.encode(900, 2, 1), stored(), "the newer owner's value stays");
+    }
+
+    @Test
+    void shouldTreatAWriteRedisTookOnlyInPartAsAConflictNeverAsWritten() throws Exception
+    {
+        // Another owner wrote version 5 after this node loaded the user, at the same epoch: a split it did not see.
+        final List<Long> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Persister persister = ownerOfEpochThree(lost);
+        redis.send(new ReadStateWrite().user(USER, 3).readState(CHANNEL, 900, 2, 5, false).request());
+        OnLoop.await(loop, () ->
+        {
+            store.ack(USER, CHANNEL, 100);
+            store.ack(USER, CHANNEL + 1, 100);
+            return persister.drain(5_000);
+        });
+        assertEquals(List.of(USER), lost);
+        assertEquals(1L, onLoop(persister::conflicts));
+        assertFalse(onLoop(() -> store.isResident(USER)), "reloaded on next use, never kept as if written");
+        assertEquals(RedisLayout.encode(900, 2, 5), stored());
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,6 +108,39 @@ class RedisLayoutTest
             readStatesOf(6));
         assertEquals(Map.of("10", RedisLayout.encode(100, 0, 1), RedisLayout.EPOCH_FIELD, "5"), readStatesOf(7));
         assertEquals(Map.of("12", RedisLayout.encode(700, 2, 4)), readStatesOf(8), "epoch 0, a node alone, records no epoch");
+    }
+
+    @Test
+    void shouldRecordTheLoadersEpochEvenOfAUserWithNoReadStateSoThatAnOlderOwnerCannotWriteIt() throws Exception
+    {
+        final Response loaded = redis.send(RedisLayout.readUser(20, 6));
+        assertEquals(List.of(RedisLayout.EPOCH_FIELD, "6"), List.of(loaded.get(0).toString(), loaded.get(1).toString()),
+            "a user with no read state loads its epoch alone");
+        assertEquals(Map.of(RedisLayout.EPOCH_FIELD, "6"), readStatesOf(20));
+
+        final Response late = redis.send(new ReadStateWrite().user(20, 5).readState(10, 500, 0, 1, false).request());
+        assertEquals(RedisLayout.FENCED, ReadStateWrite.answerFor(late, 0), "the owner before the load writes too late");
+        assertEquals(Map.of(RedisLayout.EPOCH_FIELD, "6"), readStatesOf(20));
+    }
+
+    @Test
+    void shouldAnswerALoadByAnOlderOwnerThatItIsFencedOff() throws Exception
+    {
+        redis.send(new ReadStateWrite().user(21, 8).readState(10, 500, 0, 1, false).request());
+        assertTrue(RedisLayout.isFenced(redis.send(RedisLayout.readUser(21, 7))), "epoch 7 loads after epoch 8 wrote");
+        assertEquals(Map.of("10", RedisLayout.encode(500, 0, 1), RedisLayout.EPOCH_FIELD, "8"), readStatesOf(21),
+            "a fenced load changes nothing");
+        final Response current = redis.send(RedisLayout.readUser(21, 8));
+        assertTrue(!RedisLayout.isFenced(current) && current.size() == 4, "the owner itself loads: " + current);
+    }
+
+    @Test
+    void shouldAnswerHowManyRecordsOfAUserItAppliedSoThatAWriteTakenInPartIsSeen() throws Exception
+    {
+        redis.send(new ReadStateWrite().user(22, 3).readState(10, 900, 0, 7, false).request());
+        final Response answer = redis.send(new ReadStateWrite().user(22, 3)
+            .readState(10, 800, 0, 5, false).readState(11, 100, 0, 1, false).request());
+        assertEquals(1, ReadStateWrite.answerFor(answer, 0), "channel 10 holds version 7 already: one record of two applied");
     }
 
     @Test

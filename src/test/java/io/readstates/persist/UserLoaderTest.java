@@ -41,7 +41,7 @@ class UserLoaderTest
         loop = vertx.getOrCreateContext();
         final RedisCommands client = RedisConnections.create(vertx, redis.url());
         channels = new ChannelTable();
-        loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels, user -> 0);
+        loader = new UserLoader(client, new RedisStatus(1_000).link(vertx), channels, user -> 0, user -> { });
     }
 
     @AfterEach

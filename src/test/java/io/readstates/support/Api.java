@@ -95,6 +95,13 @@ public final class Api
             .thenApply(HttpResponse::statusCode);
     }
 
+    /** The status of a POST, without waiting for it, and not held to the OpenAPI document; see {@link #statusOf}. */
+    public CompletableFuture<Integer> statusOfPost(final String path, final String json)
+    {
+        return http.sendAsync(request("POST", path, json, "application/json"), HttpResponse.BodyHandlers.discarding())
+            .thenApply(HttpResponse::statusCode);
+    }
+
     private HttpRequest request(final String method, final String path, final String body, final String contentType)
     {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

@@ -42,6 +42,7 @@ public final class TestCluster implements AutoCloseable
             env.putAll(redis.env());
             env.put("READSTATES_SHARDS", "2");
             env.put("READSTATES_CLUSTER_MEMBERS", members);
+            env.put("READSTATES_CLUSTER_SECRET", "a-cluster-secret-for-tests");
             env.put("READSTATES_CLUSTER_HOST", "127.0.0.1");
             env.put("READSTATES_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
             env.put("READSTATES_CLUSTER_FAILURE_TIMEOUT_MS", String.valueOf(FAILURE_TIMEOUT_MS));

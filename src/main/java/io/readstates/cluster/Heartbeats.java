@@ -1,0 +1,266 @@
+package io.readstates.cluster;
+
+import io.readstates.ownership.Node;
+import io.readstates.ownership.Ownership;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Leases on the monotonic clock, so that no two nodes answer for one user from memory, whatever pause,
+ * partition or lost message comes between them; in the manner of a Raft leader's lease.
+ *
+ * <p><b>Holding a lease.</b> Every beat interval this node sends each member it sees a beat, and notes
+ * when it sent it. A member grants the beat unless it has given up on this node's incarnation. Once a
+ * quorum, this node included, has granted one beat, this node's lease runs to that beat's sending time
+ * plus the lease time (the failure timeout less a margin). The node serves its slots only while its lease
+ * runs ({@link Ownership#leased}). When it finds the lease run out (it was paused, cut off, or given up
+ * on), it stops serving every slot, takes a new incarnation, and takes its slots again through the
+ * hand-over, under new epochs: whatever it held in memory may have been changed elsewhere since.
+ *
+ * <p><b>Giving up.</b> A node gives up on another's incarnation when it has heard nothing from it for the
+ * give-up time (the failure timeout plus the margin), and never grants that incarnation again. Every
+ * beat carries the incarnations its sender has given up on. A slot claimed by a node is taken from it
+ * only once a quorum, the taker included, has given up on the incarnation that claims it
+ * ({@link #givenUp}). Two quorums share a member: that member granted the last lease of the incarnation
+ * no earlier than it heard from it, and gave up on it a give-up time later, by when that lease, shorter
+ * by twice the margin, had run out. The margin covers clocks that run at slightly different rates.
+ */
+public final class Heartbeats implements Nodes.Beats
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+    /** Incarnations of a node remembered as given up on; older ones cannot come back. */
+    private static final int GIVEN_UP_KEPT = 4;
+
+    /** What this node knows of another. */
+    private static final class Peer
+    {
+        /** When this node last heard from the peer's latest incarnation, on the monotonic clock. */
+        long heardAt;
+        long incarnation;
+        final ArrayDeque<Long> givenUp = new ArrayDeque<>();
+        /** What the peer said, in its last beat, it has given up on: node name to incarnations. */
+        Map<String, List<Long>> gaveUp = Map.of();
+
+        Peer(final long heardAt, final long incarnation)
+        {
+            this.heardAt = heardAt;
+            this.incarnation = incarnation;
+        }
+    }
+
+    private final Vertx vertx;
+    private final Nodes nodes;
+    private final Ownership ownership;
+    private final String self;
+    private final int quorum;
+    private final long leaseNanos;
+    private final long giveUpNanos;
+    private final long intervalMs;
+    private final long startedAt = System.nanoTime();
+    private final Map<String, Peer> peers = new HashMap<>();
+    private long incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private boolean leasedThisIncarnation;
+    private long lastBeatAt;
+    private Runnable lapsed = () -> { };
+    private volatile long timer = -1;
+
+    /**
+     * @param quorum how many nodes, this one included, must grant a lease or give up on a node
+     * @param failureTimeoutMs how long a node may go unheard before the others take its slots
+     */
+    public Heartbeats(final Vertx vertx, final Nodes nodes, final Ownership ownership, final int quorum,
+        final long failureTimeoutMs)
+    {
+        this.vertx = vertx;
+        this.nodes = nodes;
+        this.ownership = ownership;
+        this.self = ownership.self().name();
+        this.quorum = quorum;
+        final long marginMs = failureTimeoutMs / 10;
+        this.leaseNanos = (failureTimeoutMs - marginMs) * 1_000_000;
+        this.giveUpNanos = (failureTimeoutMs + marginMs) * 1_000_000;
+        this.intervalMs = Math.max(20, failureTimeoutMs / 8);
+        nodes.beats(this);
+    }
+
+    /** Starts beating; {@code lapsed} runs each time this node finds its lease run out. */
+    public void start(final Runnable lapsed)
+    {
+        this.lapsed = lapsed;
+        timer = vertx.setPeriodic(intervalMs, id -> beat());
+        beat();
+    }
+
+    /** Beats now rather than at the next interval: the members changed, and a lease may be had sooner. */
+    public void beatNow()
+    {
+        if (timer != -1)
+        {
+            beat();
+        }
+    }
+
+    public void stop()
+    {
+        vertx.cancelTimer(timer);
+        timer = -1;
+    }
+
+    /** @return this node's incarnation: it changes each time the node loses its lease */
+    public synchronized long incarnation()
+    {
+        return incarnation;
+    }
+
+    /**
+     * @return true once a quorum, this node included, has given up on that incarnation of the node: it
+     * holds no lease, and never will again
+     */
+    public synchronized boolean givenUp(final String node, final long incarnationOfNode)
+    {
+        int count = peer(node, incarnationOfNode).givenUp.contains(incarnationOfNode) ? 1 : 0;
+        for (final Map.Entry<String, Peer> reporter : peers.entrySet())
+        {
+            if (!reporter.getKey().equals(node) &&
+                reporter.getValue().gaveUp.getOrDefault(node, List.of()).contains(incarnationOfNode))
+            {
+                count++;
+            }
+        }
+        return count >= quorum;
+    }
+
+    private void beat()
+    {
+        final long sentAt = System.nanoTime();
+        final NodeMessage.Beat beat;
+        final long lost;
+        synchronized (this)
+        {
+            if (lastBeatAt != 0 && sentAt - lastBeatAt > 3 * intervalMs * 1_000_000)
+            {
+                // This node was paused: it cannot tell whether the others were silent, or it was.
+                peers.values().forEach(peer -> peer.heardAt = sentAt);
+            }
+            lastBeatAt = sentAt;
+            lost = leasedThisIncarnation && !ownership.leased() ? incarnation : 0;
+            if (leasedThisIncarnation && !ownership.leased())
+            {
+                incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+                leasedThisIncarnation = false;
+            }
+            giveUpOnSilent(sentAt);
+            beat = report(true);
+        }
+        if (lost != 0)
+        {
+            LOG.warn("lease ran out (paused, cut off, or given up on): serving nothing until the slots are taken " +
+                "again; incarnation {} -> {}", lost, beat.incarnation());
+            lapsed.run();
+        }
+        final int[] granted = {1};
+        if (granted[0] >= quorum)
+        {
+            renew(beat, sentAt);
+        }
+        for (final Node node : ownership.nodes())
+        {
+            if (node.name().equals(self))
+            {
+                continue;
+            }
+            nodes.beat(node.name(), beat).onSuccess(answer ->
+            {
+                heard(answer);
+                if (answer.granted() && ++granted[0] == quorum)
+                {
+                    renew(beat, sentAt);
+                }
+            });
+        }
+    }
+
+    /** A quorum granted the beat: the lease runs from when it was sent. A grant for an earlier incarnation holds nothing. */
+    private synchronized void renew(final NodeMessage.Beat beat, final long sentAt)
+    {
+        if (beat.incarnation() == incarnation)
+        {
+            leasedThisIncarnation = true;
+            ownership.renewLease(sentAt + leaseNanos);
+        }
+    }
+
+    /** Another node's beat: heard, and granted unless this node has given up on its incarnation. */
+    @Override
+    public NodeMessage.Beat beat(final NodeMessage.Beat beat)
+    {
+        final boolean granted = heard(beat);
+        synchronized (this)
+        {
+            return report(granted);
+        }
+    }
+
+    /** @return false if this node has given up on the sender's incarnation */
+    private synchronized boolean heard(final NodeMessage.Beat beat)
+    {
+        final Peer peer = peer(beat.from(), beat.incarnation());
+        final Map<String, List<Long>> gaveUp = new HashMap<>();
+        for (int i = 0; i < beat.givenUpNodes().length; i++)
+        {
+            gaveUp.computeIfAbsent(beat.givenUpNodes()[i], n -> new ArrayList<>()).add(beat.givenUpIncarnations()[i]);
+        }
+        peer.gaveUp = gaveUp;
+        if (peer.givenUp.contains(beat.incarnation()))
+        {
+            return false;
+        }
+        peer.incarnation = beat.incarnation();
+        peer.heardAt = System.nanoTime();
+        return true;
+    }
+
+    /** A node never heard of counts as silent since this node started. */
+    private Peer peer(final String node, final long incarnationOfNode)
+    {
+        return peers.computeIfAbsent(node, n -> new Peer(startedAt, incarnationOfNode));
+    }
+
+    private void giveUpOnSilent(final long now)
+    {
+        peers.forEach((name, peer) ->
+        {
+            if (!peer.givenUp.contains(peer.incarnation) && now - peer.heardAt >= giveUpNanos)
+            {
+                LOG.warn("gave up on {} (incarnation {}): nothing heard for {} ms", name, peer.incarnation,
+                    (now - peer.heardAt) / 1_000_000);
+                peer.givenUp.addLast(peer.incarnation);
+                if (peer.givenUp.size() > GIVEN_UP_KEPT)
+                {
+                    peer.givenUp.removeFirst();
+                }
+            }
+        });
+    }
+
+    private NodeMessage.Beat report(final boolean granted)
+    {
+        final List<String> names = new ArrayList<>();
+        final List<Long> incarnations = new ArrayList<>();
+        peers.forEach((name, peer) -> peer.givenUp.forEach(gaveUp ->
+        {
+            names.add(name);
+            incarnations.add(gaveUp);
+        }));
+        return new NodeMessage.Beat(self, incarnation, granted, names.toArray(String[]::new),
+            incarnations.stream().mapToLong(Long::longValue).toArray());
+    }
+}
