@@ -124,7 +124,7 @@ public final class ReadStatesService
             final ShardStats shardStats = new ShardStats();
             stats.add(shardStats);
             final ShardSessions shardSessions = new ShardSessions(settings.maxSessionsPerUser,
-                Math.max(1, settings.maxSessions / settings.shards), shardStats);
+                Math.max(1, settings.maxSessions / settings.shards), shardStats, ownership::epochOf);
             sessions.add(shardSessions);
             final DistributionSummary batchSizes = metrics.batchSizes(i);
             final Timer flushLag = metrics.flushLag(i);
@@ -147,19 +147,26 @@ public final class ReadStatesService
         final HealthChecks live = Health.live(vertx);
         final Shards router = new Shards(shards);
         final Nodes nodes = new Nodes(vertx, ownership.self().name(), settings.clusterRequestTimeoutMs);
-        final HandOver handOver = membership == null ? null : new HandOver(membership,
-            new Heartbeats(vertx, nodes, ownership, settings.clusterMinMembers, settings.clusterFailureTimeoutMs),
-            ownership, router, redis, settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
+        final Heartbeats heartbeats = membership == null ? null :
+            new Heartbeats(vertx, nodes, ownership, settings.clusterMinMembers, settings.clusterFailureTimeoutMs);
+        final HandOver handOver = membership == null ? null : new HandOver(membership, heartbeats, ownership, router, redis,
+            settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
             handOver == null ? null : () -> handOver.quorum() && ownership.leased() && ownership.settled());
         final Owners owners = new Owners(vertx, ownership, router, handOver == null ? () -> true : handOver::quorum,
             () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), nodes);
         final HttpApi api = new HttpApi(owners, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),
             settings.durableWrites);
+        final ClusterSessions clusterSessions = membership == null || !gatewayOn ? null :
+            new ClusterSessions(vertx, owners, router, sessions, settings.maxSessionsPerUser);
+        if (clusterSessions != null)
+        {
+            heartbeats.onLinkRestored(clusterSessions::linkRestored);
+        }
         final Gateway gateway = !gatewayOn ? null :
             new Gateway(router, sessions, new UserTokens(vertx, settings.userTokenSecret), settings.identifyTimeoutMs,
                 settings.maxFrameBytes, settings.slowConsumerTimeoutMs, settings.sessionIdleTimeoutMs, metrics.pushLatency(),
-                membership == null ? null : new ClusterSessions(vertx, owners, router, sessions, settings.maxSessionsPerUser));
+                clusterSessions);
         final List<String> handOverId = new ArrayList<>();
         return chain
             .compose(v -> handOver == null ? Future.succeededFuture() : vertx.deployVerticle(handOver).map(id ->

@@ -70,6 +70,9 @@ public final class Heartbeats implements Nodes.Beats
     private boolean leasedThisIncarnation;
     private long lastBeatAt;
     private Runnable lapsed = () -> { };
+    private java.util.function.Consumer<String> linkRestored = node -> { };
+    /** The nodes whose last beat from here got no answer. */
+    private final java.util.Set<String> unanswered = new java.util.HashSet<>();
     private volatile long timer = -1;
 
     /**
@@ -97,6 +100,12 @@ public final class Heartbeats implements Nodes.Beats
         this.lapsed = lapsed;
         timer = vertx.setPeriodic(intervalMs, id -> beat());
         beat();
+    }
+
+    /** Runs {@code restored} with a node's name when it answers a beat again after one went unanswered. */
+    public void onLinkRestored(final java.util.function.Consumer<String> restored)
+    {
+        this.linkRestored = restored;
     }
 
     /** Beats now rather than at the next interval: the members changed, and a lease may be had sooner. */
@@ -177,12 +186,30 @@ public final class Heartbeats implements Nodes.Beats
             {
                 continue;
             }
-            nodes.beat(node.name(), beat).onSuccess(answer ->
+            nodes.beat(node.name(), beat).onComplete(ar ->
             {
+                if (ar.failed())
+                {
+                    synchronized (this)
+                    {
+                        unanswered.add(node.name());
+                    }
+                    return;
+                }
+                final NodeMessage.Beat answer = ar.result();
                 heard(answer);
                 if (answer.granted() && ++granted[0] == quorum)
                 {
                     renew(beat, sentAt);
+                }
+                final boolean restored;
+                synchronized (this)
+                {
+                    restored = unanswered.remove(node.name());
+                }
+                if (restored)
+                {
+                    linkRestored.accept(node.name());
                 }
             });
         }

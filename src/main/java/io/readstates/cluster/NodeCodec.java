@@ -73,7 +73,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         }
         else if (message instanceof NodeMessage.Push m)
         {
-            out.kind(PUSH).id(m.userId()).id(m.channelId()).text(m.stateFrame()).text(m.badgesFrame());
+            out.kind(PUSH).id(m.userId()).id(m.channelId()).text(m.stateFrame()).text(m.badgesFrame()).id(m.epoch());
         }
         else if (message instanceof NodeMessage.Describe)
         {
@@ -93,7 +93,8 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         }
         else if (message instanceof NodeMessage.Watched m)
         {
-            out.kind(WATCHED).text(m.readyFrame()).text(m.badgesFrame()).longs(m.channelIds()).texts(m.stateFrames());
+            out.kind(WATCHED).text(m.readyFrame()).text(m.badgesFrame()).longs(m.channelIds()).texts(m.stateFrames())
+                .id(m.epoch());
         }
         else if (message instanceof NodeMessage.Described m)
         {
@@ -123,12 +124,12 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             case NEWS -> new NodeMessage.News(in.longs(), in.longs(), in.longs());
             case WATCH -> new NodeMessage.Watch(in.id(), in.text());
             case UNWATCH -> new NodeMessage.Unwatch(in.id(), in.text());
-            case PUSH -> new NodeMessage.Push(in.id(), in.id(), in.text(), in.text());
+            case PUSH -> new NodeMessage.Push(in.id(), in.id(), in.text(), in.text(), in.id());
             case DESCRIBE -> new NodeMessage.Describe();
             case DONE -> NodeMessage.Done.INSTANCE;
             case ANSWER -> new NodeMessage.Answer(value(in));
             case REFUSED -> new NodeMessage.Refused(in.integer(), in.text(), in.text(), in.integer());
-            case WATCHED -> new NodeMessage.Watched(in.text(), in.text(), in.longs(), in.texts());
+            case WATCHED -> new NodeMessage.Watched(in.text(), in.text(), in.longs(), in.texts(), in.id());
             case DESCRIBED -> new NodeMessage.Described(in.text(), in.text(), in.integers(), in.longs(), in.id());
             case BEAT -> new NodeMessage.Beat(in.text(), in.id(), in.bool(), in.texts(), in.longs());
             default -> throw new IllegalArgumentException("not a message between nodes: kind " + kind);

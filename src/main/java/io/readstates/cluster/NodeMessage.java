@@ -35,8 +35,11 @@ public sealed interface NodeMessage
     {
     }
 
-    /** A change of a watched user, as frames ready to write (null when absent); not answered. */
-    record Push(long userId, long channelId, String stateFrame, String badgesFrame) implements NodeMessage
+    /**
+     * A change of a watched user, as frames ready to write (null when absent), made under the owner's epoch
+     * for the user; not answered.
+     */
+    record Push(long userId, long channelId, String stateFrame, String badgesFrame, long epoch) implements NodeMessage
     {
     }
 
@@ -70,8 +73,9 @@ public sealed interface NodeMessage
         }
     }
 
-    /** The answer to a {@link Watch}: the user's snapshot, taken in the same step as the watch began. */
-    record Watched(String readyFrame, String badgesFrame, long[] channelIds, String[] stateFrames) implements NodeMessage
+    /** The answer to a {@link Watch}: the user's snapshot, taken in the same step as the watch began, and its epoch. */
+    record Watched(String readyFrame, String badgesFrame, long[] channelIds, String[] stateFrames, long epoch)
+        implements NodeMessage
     {
     }
 

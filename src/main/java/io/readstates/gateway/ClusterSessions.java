@@ -22,7 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * travel to the node that holds the sessions; nothing is subscribed cluster-wide.
  *
  * <p>When ownership of a user moves (a join, a leave, a death), the node watches the user again at
- * its new owner, which answers with the user as it is now, and the sessions carry on.
+ * its new owner, which answers with the user as it is now, tells the old owner to stop, and the sessions
+ * carry on. So it does when the link to a user's owner comes back after it failed: pushes sent meanwhile
+ * may be lost.
+ *
+ * <p>Pushes never go backwards: every push carries the epoch under which its owner serves the user,
+ * which grows each time the user changes node, and a push of an older epoch than the user's last
+ * snapshot or push here (a late push from an old owner) is dropped. From one owner, pushes arrive in
+ * the order sent.
  */
 public final class ClusterSessions implements Nodes.Sessions
 {
@@ -35,6 +42,10 @@ public final class ClusterSessions implements Nodes.Sessions
         final List<Session> sessions = new ArrayList<>();
         /** The name of the owner that watches the user for this node; null while none does. */
         volatile String owner;
+        /** The epoch of the latest snapshot or push delivered; older ones are dropped. */
+        long epoch;
+        /** Pushes may have been lost since the last snapshot: to be watched again. */
+        volatile boolean stale;
     }
 
     private final Vertx vertx;
@@ -57,8 +68,8 @@ public final class ClusterSessions implements Nodes.Sessions
         this.shardSessions = shardSessions;
         for (final ShardSessions s : shardSessions)
         {
-            s.sendRemote((node, userId, channelId, stateFrame, badgesFrame) ->
-                nodes.push(node, new NodeMessage.Push(userId, channelId, stateFrame, badgesFrame)));
+            s.sendRemote((node, userId, channelId, stateFrame, badgesFrame, epoch) ->
+                nodes.push(node, new NodeMessage.Push(userId, channelId, stateFrame, badgesFrame, epoch)));
         }
         nodes.sessions(this);
         owners.followMoves(this::followMoves);
@@ -84,6 +95,10 @@ public final class ClusterSessions implements Nodes.Sessions
         return nodes.watch(owner, session.userId).map(snapshot ->
         {
             entry.owner = owner;
+            synchronized (entry)
+            {
+                entry.epoch = Math.max(entry.epoch, snapshot.epoch());
+            }
             return new Connection.Opened((short)0, snapshot.readyFrame(), snapshot.badgesFrame());
         }).onFailure(e -> close(session));
     }
@@ -126,6 +141,11 @@ public final class ClusterSessions implements Nodes.Sessions
         }
         synchronized (entry)
         {
+            if (push.epoch() < entry.epoch)
+            {
+                return;
+            }
+            entry.epoch = push.epoch();
             for (final Session session : entry.sessions)
             {
                 session.deliver(push.channelId(), push.stateFrame(), push.badgesFrame());
@@ -144,26 +164,57 @@ public final class ClusterSessions implements Nodes.Sessions
         watched.forEach((userId, entry) ->
         {
             final String owner = owners.of(userId).name();
-            if (owner.equals(entry.owner) || entry.owner == null)
+            if (!owner.equals(entry.owner) && entry.owner != null || entry.stale)
             {
-                return;
+                watchAgain(userId, entry, owner);
             }
-            nodes.watch(owner, userId).onSuccess(snapshot ->
-            {
-                entry.owner = owner;
-                synchronized (entry)
-                {
-                    for (final Session session : entry.sessions)
-                    {
-                        for (int i = 0; i < snapshot.channelIds().length; i++)
-                        {
-                            session.deliver(snapshot.channelIds()[i], snapshot.stateFrames()[i], snapshot.badgesFrame());
-                        }
-                        session.deliver(0, null, snapshot.badgesFrame());
-                    }
-                }
-            }).onFailure(e -> retrySoon());
         });
+    }
+
+    /**
+     * The link to {@code node} works again after it failed: pushes it sent meanwhile may be lost, so the
+     * users watched there are watched again, and their sessions given the users as they are now.
+     */
+    public void linkRestored(final String node)
+    {
+        watched.forEach((userId, entry) ->
+        {
+            if (node.equals(entry.owner))
+            {
+                entry.stale = true;
+                watchAgain(userId, entry, owners.of(userId).name());
+            }
+        });
+    }
+
+    private void watchAgain(final long userId, final Watched entry, final String owner)
+    {
+        final String before = entry.owner;
+        nodes.watch(owner, userId).onSuccess(snapshot ->
+        {
+            entry.owner = owner;
+            entry.stale = false;
+            synchronized (entry)
+            {
+                if (snapshot.epoch() < entry.epoch)
+                {
+                    return;
+                }
+                entry.epoch = snapshot.epoch();
+                for (final Session session : entry.sessions)
+                {
+                    for (int i = 0; i < snapshot.channelIds().length; i++)
+                    {
+                        session.deliver(snapshot.channelIds()[i], snapshot.stateFrames()[i], snapshot.badgesFrame());
+                    }
+                    session.deliver(0, null, snapshot.badgesFrame());
+                }
+            }
+            if (before != null && !before.equals(owner))
+            {
+                nodes.unwatch(before, userId);
+            }
+        }).onFailure(e -> retrySoon());
     }
 
     private synchronized void retrySoon()
@@ -194,8 +245,9 @@ public final class ClusterSessions implements Nodes.Sessions
         return shards.get(shard).withUser(userId, readStates ->
         {
             sessions.watchFrom(node, userId, readStates);
-            final Snapshot snapshot = Snapshot.take(userId, readStates);
-            return new NodeMessage.Watched(snapshot.readyFrame(), snapshot.badgesFrame(), snapshot.channelIds(), snapshot.states());
+            final Snapshot snapshot = sessions.snapshot(userId, readStates);
+            return new NodeMessage.Watched(snapshot.readyFrame(), snapshot.badgesFrame(), snapshot.channelIds(), snapshot.states(),
+                snapshot.epoch());
         });
     }
 

@@ -235,7 +235,7 @@ final class Connection
             {
                 return new Opened(refusal, null, null);
             }
-            final Snapshot snapshot = Snapshot.take(userId, readStates);
+            final Snapshot snapshot = ofShard.snapshot(userId, readStates);
             return new Opened((short)0, snapshot.readyFrame(), snapshot.badgesFrame());
         }).onComplete(opened -> opened(candidate, opened));
     }

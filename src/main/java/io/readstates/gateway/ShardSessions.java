@@ -11,6 +11,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The sessions of one shard's users, by user, touched only on the shard's event loop. As the shard's
@@ -23,7 +24,7 @@ public final class ShardSessions implements ShardListener
     @FunctionalInterface
     interface RemoteSink
     {
-        void send(String node, long userId, long channelId, String stateFrame, String badgesFrame);
+        void send(String node, long userId, long channelId, String stateFrame, String badgesFrame, long epoch);
     }
 
     private final int maxPerUser;
@@ -32,15 +33,18 @@ public final class ShardSessions implements ShardListener
     private final Long2ObjectHashMap<List<Session>> byUser = new Long2ObjectHashMap<>();
     /** The other nodes that hold sessions of each user, in a cluster. */
     private final Long2ObjectHashMap<List<String>> nodesByUser = new Long2ObjectHashMap<>();
+    private final LongUnaryOperator epochs;
     private RemoteSink remote;
     private int count;
     private long pushes;
 
     /**
      * @param max the most sessions this shard holds: the server's limit divided over its shards
+     * @param epochs the epoch under which this node serves each user (0 for a node alone), which orders frames
      */
-    public ShardSessions(final int maxPerUser, final int max, final ShardStats stats)
+    public ShardSessions(final int maxPerUser, final int max, final ShardStats stats, final LongUnaryOperator epochs)
     {
+        this.epochs = epochs;
         this.maxPerUser = maxPerUser;
         this.max = max;
         this.stats = stats;
@@ -63,6 +67,12 @@ public final class ShardSessions implements ShardListener
         byUser.computeIfAbsent(session.userId, u -> new ArrayList<>(2)).add(session);
         stats.sessions = ++count;
         return 0;
+    }
+
+    /** @return the snapshot a session of the user starts with; on the shard, with the user resident */
+    Snapshot snapshot(final long userId, final ReadStates readStates)
+    {
+        return Snapshot.take(userId, readStates, epochs.applyAsLong(userId));
     }
 
     void sendRemote(final RemoteSink sink)
@@ -119,8 +129,8 @@ public final class ShardSessions implements ShardListener
         final List<String> nodes = nodesByUser.get(userId);
         if (ofUser != null || nodes != null)
         {
-            deliver(ofUser, nodes, userId, channelId, state == null ? null : Codec.readStateFrame(state, channel),
-                Codec.badgesFrame(badges));
+            deliver(ofUser, nodes, userId, channelId, state == null ? null :
+                Codec.readStateFrame(state, channel, epochs.applyAsLong(userId)), Codec.badgesFrame(badges));
         }
     }
 
@@ -150,7 +160,7 @@ public final class ShardSessions implements ShardListener
         {
             for (int i = 0; i < nodes.size(); i++)
             {
-                remote.send(nodes.get(i), userId, channelId, stateFrame, badgesFrame);
+                remote.send(nodes.get(i), userId, channelId, stateFrame, badgesFrame, epochs.applyAsLong(userId));
             }
             pushes += nodes.size();
         }

@@ -1,9 +1,11 @@
 package io.readstates.ops;
 
 import io.readstates.persist.RedisCommands;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -11,10 +13,13 @@ import io.vertx.redis.client.Request;
 import java.util.List;
 
 /**
- * Health for orchestrators. Live: the process answers HTTP. Ready: every shard has started, every
- * shard's last Redis command succeeded, and Redis answers a PING within the Redis deadline; a service
- * that cannot reach Redis still answers its resident users, but should not be sent new ones. A check
- * that fails or stalls answers 503, never 500.
+ * Health for orchestrators. Live: the process answers HTTP. Ready: the node can serve its users: every
+ * shard has started, and in a cluster the node has quorum, holds its lease and serves every slot it
+ * owns. Redis is reported, not required: a node that cannot reach Redis still answers its resident
+ * users and keeps their changes until Redis is back, and a Redis hiccup must not take every node out of
+ * its load balancer at once. The body's {@code redis} check says whether every shard's last Redis command
+ * succeeded and Redis answers a PING within the Redis deadline ({@code data.reachable}). A check that
+ * fails or stalls answers 503, never 500.
  */
 public final class Health
 {
@@ -27,8 +32,8 @@ public final class Health
         return HealthChecks.create(vertx).register("http", promise -> promise.complete(Status.OK()));
     }
 
-    /** @param timeoutMs how long the PING may take before Redis counts as unreachable */
     /**
+     * @param timeoutMs how long the PING may take before Redis counts as unreachable
      * @param clusterServing in a cluster, whether this node has quorum and serves every slot it owns
      * (so that a rolling update waits for its hand-over before it moves on); null for a node alone
      */
@@ -37,7 +42,8 @@ public final class Health
     {
         final HealthChecks checks = HealthChecks.create(vertx)
             .register("shards", promise -> promise.complete(shards.stream().allMatch(s -> s.started) ? Status.OK() : Status.KO()))
-            .register("redis", timeoutMs * 2, promise -> redisAnswers(vertx, shards, redis, timeoutMs, promise));
+            .register("redis", timeoutMs * 2, promise -> redisAnswers(vertx, shards, redis, timeoutMs)
+                .onSuccess(reachable -> promise.complete(Status.OK(new JsonObject().put("reachable", reachable)))));
         if (clusterServing != null)
         {
             checks.register("cluster", promise -> promise.complete(clusterServing.getAsBoolean() ? Status.OK() : Status.KO()));
@@ -45,27 +51,29 @@ public final class Health
         return checks;
     }
 
-    private static void redisAnswers(final Vertx vertx, final List<ShardStats> shards, final RedisCommands redis, final long timeoutMs,
-        final Promise<Status> promise)
+    /** @return whether every shard's last Redis command succeeded and Redis answers a PING in time; never fails */
+    private static Future<Boolean> redisAnswers(final Vertx vertx, final List<ShardStats> shards, final RedisCommands redis,
+        final long timeoutMs)
     {
         if (!shards.stream().allMatch(s -> s.redisReachable))
         {
-            promise.complete(Status.KO());
-            return;
+            return Future.succeededFuture(false);
         }
-        final long timer = vertx.setTimer(timeoutMs, id -> promise.tryComplete(Status.KO()));
+        final Promise<Boolean> answer = Promise.promise();
+        final long timer = vertx.setTimer(timeoutMs, id -> answer.tryComplete(false));
         try
         {
             redis.send(Request.cmd(Command.PING)).onComplete(ar ->
             {
                 vertx.cancelTimer(timer);
-                promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO());
+                answer.tryComplete(ar.succeeded());
             });
         }
         catch (final RuntimeException e)
         {
             vertx.cancelTimer(timer);
-            promise.tryComplete(Status.KO());
+            answer.tryComplete(false);
         }
+        return answer.future();
     }
 }

@@ -95,28 +95,30 @@ public final class Codec
      * @param channels each state's channel, in the same order
      */
     public static String readyFrame(final long userId, final List<ReadStateView> states, final Channel[] channels,
-        final Badges badges)
+        final Badges badges, final long epoch)
     {
         final JsonArray list = new JsonArray();
         for (int i = 0; i < states.size(); i++)
         {
             list.add(withChannel(states.get(i), channels[i]));
         }
-        return new JsonObject().put("op", "ready").put("userId", Ids.format(userId)).put("readStates", list)
+        return new JsonObject().put("op", "ready").put("userId", Ids.format(userId)).put("epoch", epoch).put("readStates", list)
             .put("badges", badges(badges)).encode();
     }
 
     /**
      * {@code {"op":"read_state",...}}: one read state changed. Written by hand, like the badges frame:
-     * these two are built for every change a watched user sees.
+     * these two are built for every change a watched user sees. Frames of one channel are ordered by
+     * (epoch, version): the epoch of the node that made it, which grows each time the user changes node.
      */
-    public static String readStateFrame(final ReadStateView state, final Channel channel)
+    public static String readStateFrame(final ReadStateView state, final Channel channel, final long epoch)
     {
         final JsonText json = JsonText.start().open()
             .id("channelId", state.channelId())
             .id("lastMessageId", state.lastReadMessageId())
             .number("mentionCount", state.mentionCount())
             .number("version", state.version())
+            .number("epoch", epoch)
             .id("channelLastMessageId", channel.lastMessageId());
         if (channel.guildId() != Badges.DIRECT_MESSAGES)
         {

@@ -81,9 +81,9 @@ class ContractTest
         final JsonObject messages = asyncApi.getJsonObject("components").getJsonObject("messages");
         final Set<String> sent = new TreeSet<>();
         for (final String frame : new String[] {Codec.PONG_FRAME, Codec.errorFrame(io.readstates.domain.Refusal.MEMORY_FULL),
-            Codec.readStateFrame(new io.readstates.domain.ReadStateView(1, 2, 0, 1), new io.readstates.domain.Channel(3, 9)),
+            Codec.readStateFrame(new io.readstates.domain.ReadStateView(1, 2, 0, 1), new io.readstates.domain.Channel(3, 9), 4),
             Codec.badgesFrame(new io.readstates.domain.Badges(1, 0, java.util.List.of(), 0, 0)),
-            Codec.readyFrame(1, java.util.List.of(), new io.readstates.domain.Channel[0], new io.readstates.domain.Badges(1, 0, java.util.List.of(), 0, 0))})
+            Codec.readyFrame(1, java.util.List.of(), new io.readstates.domain.Channel[0], new io.readstates.domain.Badges(1, 0, java.util.List.of(), 0, 0), 4)})
         {
             final JsonObject decoded = new JsonObject(frame);
             sent.add(decoded.getString("op"));

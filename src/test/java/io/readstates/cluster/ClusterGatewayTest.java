@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A WebSocket client may connect to any node of a cluster and gets every push for its user, wherever it is owned. */
 class ClusterGatewayTest
@@ -30,18 +31,24 @@ class ClusterGatewayTest
                 ack(cluster, 1, user, 7, 100);
                 assertEquals("100", pushed(client, "7").getString("lastMessageId"), "an ack through the owner");
                 ack(cluster, 2, user, 8, 200);
-                assertEquals("200", pushed(client, "8").getString("lastMessageId"), "an ack through a third node");
+                final JsonObject beforeTheMove = pushed(client, "8");
+                assertEquals("200", beforeTheMove.getString("lastMessageId"), "an ack through a third node");
 
                 // The owner goes and comes back: the user moves to another node, then back to it.
                 assertEquals(0, cluster.node(1).terminate());
                 cluster.awaitServing(0, 2, 60_000);
                 ack(cluster, 2, user, 9, 300);
-                assertEquals("300", pushed(client, "9").getString("lastMessageId"), "an ack while the owner is away");
+                final JsonObject whileAway = pushed(client, "9");
+                assertEquals("300", whileAway.getString("lastMessageId"), "an ack while the owner is away");
+                assertTrue(whileAway.getLong("epoch") > beforeTheMove.getLong("epoch"),
+                    "a new owner's frames order after the old one's: " + beforeTheMove + " then " + whileAway);
                 cluster.restart(1);
                 cluster.awaitServing(0, 3, 60_000);
                 cluster.awaitServing(1, 3, 60_000);
                 ack(cluster, 2, user, 10, 400);
-                assertEquals("400", pushed(client, "10").getString("lastMessageId"), "an ack once the owner is back");
+                final JsonObject back = pushed(client, "10");
+                assertEquals("400", back.getString("lastMessageId"), "an ack once the owner is back");
+                assertTrue(back.getLong("epoch") > whileAway.getLong("epoch"), "taken back under a newer epoch still");
 
                 client.send(new JsonObject().put("op", "ack").put("channelId", "11").put("messageId", "500"));
                 assertEquals("500", pushed(client, "11").getString("lastMessageId"), "an ack of the client itself");

@@ -71,10 +71,10 @@ class NodeCodecTest
         assertCarried(new NodeMessage.News(new long[] {7, 8}, new long[] {9, 0}, new long[] {500, MAX_ID}));
         assertCarried(new NodeMessage.Watch(42, "readstates-1"));
         assertCarried(new NodeMessage.Unwatch(42, "readstates-1"));
-        assertCarried(new NodeMessage.Push(42, 7, "{\"op\":\"read_state\"}", "{\"op\":\"badges\",\"é\":\"ü\"}"));
-        assertCarried(new NodeMessage.Push(42, 0, null, "{\"op\":\"badges\"}"));
+        assertCarried(new NodeMessage.Push(42, 7, "{\"op\":\"read_state\"}", "{\"op\":\"badges\",\"é\":\"ü\"}", 12));
+        assertCarried(new NodeMessage.Push(42, 0, null, "{\"op\":\"badges\"}", 0));
         assertCarried(new NodeMessage.Watched("{\"op\":\"ready\"}", "{\"op\":\"badges\"}", new long[] {7},
-            new String[] {"{\"op\":\"read_state\"}"}));
+            new String[] {"{\"op\":\"read_state\"}"}, 12));
         assertCarried(new NodeMessage.Describe());
         assertCarried(new NodeMessage.Described("readstates-0", "10.0.0.1:8080", new int[] {0, 5, 1023}, new long[] {1, 2, 3},
             12_345));

@@ -72,12 +72,15 @@ class RedisStallTest
                 assertEquals(0, client.received(), "nothing sent before the close");
             }
 
-            Await.until("readiness to say 503", 10_000, () -> anonymous.get("/health/ready").status() == 503);
+            Await.until("readiness to report Redis unreachable, and stay 200", 10_000,
+                () -> anonymous.get("/health/ready").body().contains("\"reachable\":false"));
+            assertEquals(200, anonymous.get("/health/ready").status(), "a Redis stall takes no node out of its load balancer");
             Await.until("every shard to report Redis unreachable", 10_000,
                 () -> Scrape.sum(api, "readstates_redis_reachable") == 0);
 
             redis.resume();
-            Await.until("readiness back", 10_000, () -> anonymous.get("/health/ready").status() == 200);
+            Await.until("readiness to report Redis back", 10_000,
+                () -> anonymous.get("/health/ready").body().contains("\"reachable\":true"));
             Await.until("every shard to report Redis reachable", 10_000,
                 () -> Scrape.sum(api, "readstates_redis_reachable") == 2);
             assertEquals(200, api.get("/v1/users/2/read-states").status(), "loads work again");

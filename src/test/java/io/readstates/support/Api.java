@@ -17,6 +17,7 @@ public final class Api
         .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    private final String host;
     private final int port;
     private final String base;
     private final String token;
@@ -24,13 +25,19 @@ public final class Api
 
     public Api(final int port, final String token)
     {
-        this(port, token, DEFAULT_TIMEOUT);
+        this("127.0.0.1", port, token);
     }
 
-    private Api(final int port, final String token, final Duration timeout)
+    public Api(final String host, final int port, final String token)
     {
+        this(host, port, token, DEFAULT_TIMEOUT);
+    }
+
+    private Api(final String host, final int port, final String token, final Duration timeout)
+    {
+        this.host = host;
         this.port = port;
-        this.base = "http://127.0.0.1:" + port;
+        this.base = "http://" + host + ":" + port;
         this.token = token;
         this.timeout = timeout;
     }
@@ -38,13 +45,13 @@ public final class Api
     /** The same service, seen with another token (null: none). */
     public Api withToken(final String otherToken)
     {
-        return new Api(port, otherToken, timeout);
+        return new Api(host, port, otherToken, timeout);
     }
 
     /** The same service, giving up on an answer after {@code limit}: for probes that will simply try again. */
     public Api withTimeout(final Duration limit)
     {
-        return new Api(port, token, limit);
+        return new Api(host, port, token, limit);
     }
 
     public Reply get(final String path)

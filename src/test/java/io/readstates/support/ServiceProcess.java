@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable
 {
     private final Process process;
+    private final String host;
     private final int port;
     private final Path log;
 
-    private ServiceProcess(final Process process, final int port, final Path log)
+    private ServiceProcess(final Process process, final String host, final int port, final Path log)
     {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.log = log;
     }
@@ -43,13 +45,24 @@ public final class ServiceProcess implements AutoCloseable
     /** Starts the service without waiting for it; {@code env} may set its port. */
     public static ServiceProcess launch(final Map<String, String> env) throws Exception
     {
+        return launch(env, List.of(), "127.0.0.1");
+    }
+
+    /**
+     * Starts the service without waiting for it, its command after {@code prefix} (such as
+     * {@code ip netns exec <namespace>}, which runs it in a network namespace), answering at {@code host}.
+     */
+    public static ServiceProcess launch(final Map<String, String> env, final List<String> prefix, final String host)
+        throws Exception
+    {
         final int port = env.containsKey("READSTATES_HTTP_PORT") ? Integer.parseInt(env.get("READSTATES_HTTP_PORT")) :
             LocalRedis.freePort();
         final Path log = Files.createTempFile("readstates-service", ".log");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final ProcessBuilder builder = new ProcessBuilder(List.of(java,
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dreadstates.checkOwner=true",
-            "-cp", System.getProperty("java.class.path"), "io.readstates.Main"))
+        final List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java, "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dreadstates.checkOwner=true",
+            "-cp", System.getProperty("java.class.path"), "io.readstates.Main"));
+        final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
         builder.environment().put("READSTATES_HTTP_PORT", String.valueOf(port));
@@ -59,7 +72,7 @@ public final class ServiceProcess implements AutoCloseable
         // However the test ends, even with its clean-up skipped or failing, the service does not outlive
         // the test's JVM (a SIGKILL of that JVM excepted).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> process.destroyForcibly(), "service-" + port));
-        return new ServiceProcess(process, port, log);
+        return new ServiceProcess(process, host, port, log);
     }
 
     /** @return the exit status; fails if the process does not exit within {@code timeoutMs} */
@@ -115,7 +128,7 @@ public final class ServiceProcess implements AutoCloseable
 
     public Api api()
     {
-        return new Api(port, RunningService.TOKEN);
+        return new Api(host, port, RunningService.TOKEN);
     }
 
     private String outputOrNothing()

@@ -124,11 +124,17 @@ public final class TestCluster implements AutoCloseable
      */
     public JsonObject awaitServing(final int via, final int members, final long timeoutMs)
     {
-        return Await.value("node " + via + " to see " + members + " members serving every slot", timeoutMs, () ->
+        return awaitServing(api(via), "node " + via, members, timeoutMs);
+    }
+
+    /** {@link #awaitServing(int, int, long)}, through any node's API. */
+    static JsonObject awaitServing(final Api api, final String via, final int members, final long timeoutMs)
+    {
+        return Await.value(via + " to see " + members + " members serving every slot", timeoutMs, () ->
         {
             try
             {
-                final Api.Reply reply = api(via).get("/v1/cluster");
+                final Api.Reply reply = api.get("/v1/cluster");
                 return reply.status() == 200 ? reply.json() : new JsonObject();
             }
             catch (final IllegalStateException notYet)

@@ -60,9 +60,10 @@ class GatewayFrameTextTest
         final ReadStateView state = new ReadStateView(LARGEST_ID, 1_000, 3, 9);
         final Channel channel = new Channel(1_200, 77);
 
-        final JsonObject frame = new JsonObject(Codec.readStateFrame(state, channel));
+        final JsonObject frame = new JsonObject(Codec.readStateFrame(state, channel, 12));
 
-        assertEquals(Codec.readState(state).put("channelLastMessageId", "1200").put("guildId", "77").put("op", "read_state"), frame);
+        assertEquals(Codec.readState(state).put("epoch", 12).put("channelLastMessageId", "1200").put("guildId", "77")
+            .put("op", "read_state"), frame);
     }
 
     @Test
@@ -71,8 +72,9 @@ class GatewayFrameTextTest
         final ReadStateView state = new ReadStateView(5, LARGEST_ID, 0, 1);
         final Channel channel = new Channel(LARGEST_ID, Badges.DIRECT_MESSAGES);
 
-        final JsonObject frame = new JsonObject(Codec.readStateFrame(state, channel));
+        final JsonObject frame = new JsonObject(Codec.readStateFrame(state, channel, 0));
 
-        assertEquals(Codec.readState(state).put("channelLastMessageId", "18446744073709551615").put("op", "read_state"), frame);
+        assertEquals(Codec.readState(state).put("epoch", 0).put("channelLastMessageId", "18446744073709551615")
+            .put("op", "read_state"), frame);
     }
 }
