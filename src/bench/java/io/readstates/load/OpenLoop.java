@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * A constant offered rate (see {@link ConstantRate}), latency measured from each request's due time.
  *
  * <p>The mix is a share each of acks, reads of all read states, messages with a mention of another
- * member of the channel, and badge reads; users are Zipfian, with a share of cold users that are not
- * resident.
+ * member of the channel, badge reads, and durable acks ({@code durable=true}: answered once Redis confirmed
+ * them); users are Zipfian, with a share of cold users that are not resident.
  */
 final class OpenLoop
 {
@@ -28,13 +28,13 @@ final class OpenLoop
         final int warmupS = options.integer("warmup", 30);
         final int durationS = options.integer("duration", 300);
         final String[] mix = options.text("mix", "ack=40,read=40,message=10,badges=10").split(",");
-        final int[] shares = new int[4];
+        final int[] shares = new int[5];
         for (final String part : mix)
         {
             final String[] kv = part.split("=");
             shares[indexOf(kv[0])] = Integer.parseInt(kv[1]);
         }
-        final int totalShare = shares[0] + shares[1] + shares[2] + shares[3];
+        final int totalShare = shares[0] + shares[1] + shares[2] + shares[3] + shares[4];
         final Workload workload = new Workload(options);
         final java.util.function.LongPredicate wanted = Owners.filter(options);
         final java.util.function.LongFunction<String> owner = Owners.router(options);
@@ -42,7 +42,8 @@ final class OpenLoop
         final String label = options.text("label", "run");
         // Kind 2 * op + 1 for a cold user's request, which the service may have to load from Redis first.
         final Recorder recorder = new Recorder(out.resolve(label + "-timeline.csv"), options)
-            .byKind("ack hot", "ack cold", "read hot", "read cold", "message hot", "message cold", "badges hot", "badges cold");
+            .byKind("ack hot", "ack cold", "read hot", "read cold", "message hot", "message cold", "badges hot", "badges cold",
+                "durable ack hot", "durable ack cold");
 
         final Vertx vertx = LoadTool.vertx();
         final Http http = new Http(vertx, options);
@@ -62,7 +63,11 @@ final class OpenLoop
             final String address = owner == null ? null : owner.apply(userId);
             final long channelId = workload.channelId(user, random.nextInt(workload.channelsPerUser));
             final int pick = random.nextInt(totalShare);
-            final int op = pick < shares[0] ? 0 : pick < shares[0] + shares[1] ? 1 : pick < shares[0] + shares[1] + shares[2] ? 2 : 3;
+            int op = 0;
+            for (int below = shares[0]; pick >= below; below += shares[op])
+            {
+                op++;
+            }
             final int kind = 2 * op + (user >= workload.hotUsers ? 1 : 0);
             final long message = ++messageIds[0];
             final io.vertx.core.Future<Integer> answer;
@@ -82,9 +87,14 @@ final class OpenLoop
                     Long.toUnsignedString(message) + "\",\"authorId\":\"" + userId + "\",\"guildId\":\"" +
                     Workload.guildId(channelId) + "\",\"mentions\":[\"" + mentioned + "\"]}");
             }
-            else
+            else if (op == 3)
             {
                 answer = http.sendTo(address, HttpMethod.GET, "/v1/users/" + userId + "/badges", null);
+            }
+            else
+            {
+                answer = http.sendTo(address, HttpMethod.POST, "/v1/users/" + userId + "/channels/" + channelId + "/ack?durable=true",
+                    "{\"messageId\":\"" + Long.toUnsignedString(message) + "\"}");
             }
             answer.onComplete(ar ->
             {
@@ -113,8 +123,10 @@ final class OpenLoop
                 return 2;
             case "badges":
                 return 3;
+            case "durable":
+                return 4;
             default:
-                throw new IllegalArgumentException("unknown op in --mix: " + op + " (ack, read, message, badges)");
+                throw new IllegalArgumentException("unknown op in --mix: " + op + " (ack, read, message, badges, durable)");
         }
     }
 }

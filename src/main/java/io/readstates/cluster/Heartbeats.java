@@ -64,7 +64,6 @@ public final class Heartbeats implements Nodes.Beats
     private final long leaseNanos;
     private final long giveUpNanos;
     private final long intervalMs;
-    private final long startedAt = System.nanoTime();
     private final Map<String, Peer> peers = new HashMap<>();
     private long incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private boolean leasedThisIncarnation;
@@ -255,10 +254,13 @@ public final class Heartbeats implements Nodes.Beats
         return true;
     }
 
-    /** A node never heard of counts as silent since this node started. */
+    /**
+     * A node not heard of before counts as heard now: giving up on it later than it could have been is
+     * safe, and a node that just joined must not be given up on before its first beat arrives.
+     */
     private Peer peer(final String node, final long incarnationOfNode)
     {
-        return peers.computeIfAbsent(node, n -> new Peer(startedAt, incarnationOfNode));
+        return peers.computeIfAbsent(node, n -> new Peer(System.nanoTime(), incarnationOfNode));
     }
 
     private void giveUpOnSilent(final long now)
