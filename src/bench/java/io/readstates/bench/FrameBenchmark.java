@@ -56,9 +56,9 @@ public class FrameBenchmark
     {
         if (form.equals("text"))
         {
-            return Codec.readStateFrame(state, channel);
+            return Codec.readStateFrame(state, channel, 12);
         }
-        return Codec.readState(state).put("channelLastMessageId", Ids.format(channel.lastMessageId()))
+        return Codec.readState(state).put("epoch", 12).put("channelLastMessageId", Ids.format(channel.lastMessageId()))
             .put("guildId", Ids.format(channel.guildId())).put("op", "read_state").encode();
     }
 }
