@@ -43,8 +43,8 @@ import java.util.function.IntPredicate;
  * timeout at most; what it writes after that carries an old epoch, and Redis refuses it.
  *
  * <p>A slot is also given up when Redis refuses a load or a write of one of its users (another node took
- * it under a newer epoch), and every slot is given up when this node's lease runs out: it is wanted
- * again, and taken again only through the same steps.
+ * it under a newer epoch), and every slot is given up when this node's lease runs out or another node
+ * says it gave up on it: it is wanted again, and taken again only through the same steps.
  *
  * <p>A node that sees fewer members than the quorum serves nothing: it may be the one cut off.
  */
@@ -184,7 +184,7 @@ public final class HandOver extends VerticleBase
         }
     }
 
-    /** The lease ran out: every slot served is wanted again. */
+    /** This node started over (its lease ran out, or it was given up on): every slot served is wanted again. */
     private void lapsed()
     {
         context.runOnContext(x ->
@@ -199,7 +199,7 @@ public final class HandOver extends VerticleBase
                     lost.add(slot);
                 }
             }
-            LOG.warn("lease ran out: {} slots to be taken again", lost.size());
+            LOG.warn("started over: {} slots to be taken again", lost.size());
             if (!stopped)
             {
                 publish();

@@ -21,9 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * when it sent it. A member grants the beat unless it has given up on this node's incarnation. Once a
  * quorum, this node included, has granted one beat, this node's lease runs to that beat's sending time
  * plus the lease time (the failure timeout less a margin). The node serves its slots only while its lease
- * runs ({@link Ownership#leased}). When it finds the lease run out (it was paused, cut off, or given up
- * on), it stops serving every slot, takes a new incarnation, and takes its slots again through the
- * hand-over, under new epochs: whatever it held in memory may have been changed elsewhere since.
+ * runs ({@link Ownership#leased}). When it finds the lease run out (it was paused or cut off), or a node
+ * answers that it gave up on it, it stops serving every slot, takes a new incarnation, and takes its
+ * slots again through the hand-over, under new epochs: whatever it held in memory may have been changed
+ * elsewhere since.
  *
  * <p><b>Giving up.</b> A node gives up on another's incarnation when it has heard nothing from it for the
  * give-up time (the failure timeout plus the margin), and never grants that incarnation again. Every
@@ -150,7 +151,7 @@ public final class Heartbeats implements Nodes.Beats
     {
         final long sentAt = System.nanoTime();
         final NodeMessage.Beat beat;
-        final long lost;
+        final boolean ranOut;
         synchronized (this)
         {
             if (lastBeatAt != 0 && sentAt - lastBeatAt > 3 * intervalMs * 1_000_000)
@@ -159,20 +160,16 @@ public final class Heartbeats implements Nodes.Beats
                 peers.values().forEach(peer -> peer.heardAt = sentAt);
             }
             lastBeatAt = sentAt;
-            lost = leasedThisIncarnation && !ownership.leased() ? incarnation : 0;
-            if (leasedThisIncarnation && !ownership.leased())
-            {
-                incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-                leasedThisIncarnation = false;
-            }
+            ranOut = leasedThisIncarnation && !ownership.leased();
+        }
+        if (ranOut)
+        {
+            startOver("lease ran out (paused or cut off)");
+        }
+        synchronized (this)
+        {
             giveUpOnSilent(sentAt);
             beat = report(true);
-        }
-        if (lost != 0)
-        {
-            LOG.warn("lease ran out (paused, cut off, or given up on): serving nothing until the slots are taken " +
-                "again; incarnation {} -> {}", lost, beat.incarnation());
-            lapsed.run();
         }
         final int[] granted = {1};
         if (granted[0] >= quorum)
@@ -197,7 +194,12 @@ public final class Heartbeats implements Nodes.Beats
                 }
                 final NodeMessage.Beat answer = ar.result();
                 heard(answer);
-                if (answer.granted() && ++granted[0] == quorum)
+                if (!answer.granted() && beat.incarnation() == incarnation())
+                {
+                    // Given up on: its slots may be taken, whether or not this incarnation ever held a lease.
+                    startOver(node.name() + " gave up on this node");
+                }
+                else if (answer.granted() && ++granted[0] == quorum)
                 {
                     renew(beat, sentAt);
                 }
@@ -212,6 +214,25 @@ public final class Heartbeats implements Nodes.Beats
                 }
             });
         }
+    }
+
+    /**
+     * Takes a new incarnation and gives up every slot: whatever this node held may have been taken since.
+     * The slots are taken again through the hand-over, under the new incarnation and new epochs.
+     */
+    private void startOver(final String why)
+    {
+        final long before;
+        final long after;
+        synchronized (this)
+        {
+            before = incarnation;
+            incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            after = incarnation;
+            leasedThisIncarnation = false;
+        }
+        LOG.warn("{}: serving nothing until the slots are taken again; incarnation {} -> {}", why, before, after);
+        lapsed.run();
     }
 
     /** A quorum granted the beat: the lease runs from when it was sent. A grant for an earlier incarnation holds nothing. */
