@@ -1,7 +1,9 @@
 package io.readstates.cluster;
 
 import io.readstates.ownership.Slots;
+import io.readstates.gateway.UserTokens;
 import io.readstates.support.Api;
+import io.readstates.support.GatewayClient;
 import io.readstates.support.NetworkedCluster;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -25,19 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * them durable; reads of acknowledged acks through random nodes. Faults, one after the other, each held
  * past the failure timeout, then healed: one node cut off from the others ({0}|{1,2}); one-way loss (node
  * 1 stops hearing node 0); a bridge (nodes 0 and 1 cut from each other, both reach node 2); every node cut
- * from every other (1|1|1); and the owner of a user paused (SIGSTOP) and woken. A soak repeats the five,
- * turning the nodes' roles ({@code -Dreadstates.partition.rounds=N}).
+ * from every other (1|1|1); the owner of a user paused (SIGSTOP) and woken; a node killed (SIGKILL) and
+ * started again. WebSocket sessions of three users, on different nodes, take the pushes. A soak repeats
+ * the six, turning the nodes' roles ({@code -Dreadstates.partition.rounds=N}).
  *
  * <p>Checks: no durable ack acknowledged is lost; a plain ack is lost only if it was answered during a
  * fault, before the flush that would have written it (its node stopped serving the user before then);
- * no read answers less than a durable ack acknowledged before the read was sent.
+ * no read answers less than a durable ack acknowledged before the read was sent; no push of a channel
+ * orders before one a session already received (by epoch, then version).
  */
 @EnabledIf("io.readstates.support.NetworkedCluster#available")
 class PartitionTest
 {
     private static final int USERS = 30;
+    private static final String SECRET = "a-user-token-secret-of-32-chars-or-more";
+    /** Users with a WebSocket session each, on node (user - 1) % 3. */
+    private static final int WATCHED_USERS = 3;
     private static final long HOLD_MS = NetworkedCluster.FAILURE_TIMEOUT_MS + 3_000;
-    /** Rounds of the five faults: 1 in the default run; the soak asks for more (docs/cluster.md). */
+    /** Rounds of the six faults: 1 in the default run; the soak asks for more (docs/cluster.md). */
     private static final int ROUNDS = Integer.getInteger("readstates.partition.rounds", 1);
 
     /** An ack acknowledged: to whom, which channel and message, whether durable, and when it was answered. */
@@ -53,8 +60,16 @@ class PartitionTest
     @Test
     void shouldLoseNoDurableAckAndReadNothingBelowOneThroughPartitionsAndAPause() throws Exception
     {
-        try (NetworkedCluster cluster = NetworkedCluster.start(3, Map.of()))
+        final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        final List<GatewayClient> sessions = new ArrayList<>();
+        try (NetworkedCluster cluster = NetworkedCluster.start(3, Map.of("READSTATES_USER_TOKEN_SECRET", SECRET)))
         {
+            for (int user = 1; user <= WATCHED_USERS; user++)
+            {
+                final int node = (user - 1) % cluster.size();
+                sessions.add(GatewayClient.identified(cluster.host(node), cluster.node(node).port(),
+                    new UserTokens(vertx, SECRET).issue(user, 3_600), new io.vertx.core.http.WebSocketClientOptions()));
+            }
             final List<Acked> acked = new CopyOnWriteArrayList<>();
             final List<String> violations = new CopyOnWriteArrayList<>();
             final AtomicInteger refused = new AtomicInteger();
@@ -98,6 +113,11 @@ class PartitionTest
                     cluster.node(owner).signal("CONT");
                     windows.add(new Window("SIGSTOP of node " + owner + ", user " + (1 + round) + "'s owner", pausedAt,
                         settled(cluster)));
+                    final long killedAt = System.currentTimeMillis();
+                    cluster.node(c).kill();
+                    Thread.sleep(HOLD_MS);
+                    cluster.restart(c);
+                    windows.add(new Window("SIGKILL of node " + c + ", started again", killedAt, settled(cluster)));
                 }
                 Thread.sleep(2_000);
             }
@@ -136,15 +156,55 @@ class PartitionTest
                     }
                 }
             }
+            final List<String> backwards = new ArrayList<>();
+            int pushes = 0;
+            for (final GatewayClient session : sessions)
+            {
+                pushes += checkOrder(session.drain(), backwards);
+            }
             System.out.printf("partitions: %d faults %s; %d acks acknowledged (%d durable), %d answered 503; lost: %d durable, " +
-                "%d plain (all answered during a fault); %d reads checked, %d below an earlier durable ack%n",
+                "%d plain (all answered during a fault); %d reads checked, %d below an earlier durable ack; %d pushes to %d " +
+                "sessions, %d out of order%n",
                 windows.size(), windows.stream().map(w -> w.fault() + " " + (w.toMs() - w.fromMs()) + " ms").toList(),
-                acked.size(), durable, refused.get(), lostDurable, lostPlain, reads.get(), violations.size());
+                acked.size(), durable, refused.get(), lostDurable, lostPlain, reads.get(), violations.size(), pushes,
+                sessions.size(), backwards.size());
             assertTrue(durable > 100 && acked.size() - durable > 100, "the acks kept going: " + acked.size());
             assertEquals(0, lostDurable, "no durable ack acknowledged is lost");
             assertEquals(List.of(), lostOutsideFaults, "a plain ack is lost only when answered during a fault");
             assertEquals(List.of(), violations, "no read below a durable ack acknowledged before it was sent");
+            assertEquals(List.of(), backwards, "no push orders before one its session already received");
+            assertTrue(pushes > 0, "the sessions received pushes");
         }
+        finally
+        {
+            sessions.forEach(GatewayClient::close);
+            vertx.close();
+        }
+    }
+
+    /**
+     * @return the number of read_state frames; adds to {@code backwards} each that orders, by (epoch, version),
+     * before one of its channel received earlier
+     */
+    private static int checkOrder(final List<JsonObject> frames, final List<String> backwards)
+    {
+        final Map<String, long[]> last = new java.util.HashMap<>();
+        int count = 0;
+        for (final JsonObject frame : frames)
+        {
+            if (!"read_state".equals(frame.getString("op")))
+            {
+                continue;
+            }
+            count++;
+            final long[] order = {frame.getLong("epoch"), frame.getLong("version")};
+            final long[] before = last.put(frame.getString("channelId"), order);
+            if (before != null && (order[0] < before[0] || order[0] == before[0] && order[1] < before[1]))
+            {
+                backwards.add(frame + " after epoch " + before[0] + ", version " + before[1]);
+            }
+        }
+        return count;
     }
 
     private interface Fault

@@ -41,8 +41,13 @@ public final class GatewayClient implements AutoCloseable
      */
     public static GatewayClient connect(final int port, final WebSocketClientOptions options) throws Exception
     {
+        return connect("127.0.0.1", port, options);
+    }
+
+    public static GatewayClient connect(final String host, final int port, final WebSocketClientOptions options) throws Exception
+    {
         final WebSocketClient client = VERTX.createWebSocketClient(options.setMaxFrameSize(1 << 20));
-        final WebSocket socket = client.connect(port, "127.0.0.1", "/v1/gateway")
+        final WebSocket socket = client.connect(port, host, "/v1/gateway")
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new GatewayClient(client, socket);
     }
@@ -56,7 +61,13 @@ public final class GatewayClient implements AutoCloseable
     public static GatewayClient identified(final int port, final String token, final WebSocketClientOptions options)
         throws Exception
     {
-        final GatewayClient client = connect(port, options);
+        return identified("127.0.0.1", port, token, options);
+    }
+
+    public static GatewayClient identified(final String host, final int port, final String token,
+        final WebSocketClientOptions options) throws Exception
+    {
+        final GatewayClient client = connect(host, port, options);
         client.send(new JsonObject().put("op", "identify").put("token", token));
         final JsonObject ready = client.next(f -> true, 10_000);
         if (!"ready".equals(ready.getString("op")))
@@ -125,6 +136,14 @@ public final class GatewayClient implements AutoCloseable
     public int received()
     {
         return frames.size();
+    }
+
+    /** @return every frame received and not yet taken, in order, taking them */
+    public java.util.List<JsonObject> drain()
+    {
+        final java.util.List<JsonObject> all = new java.util.ArrayList<>();
+        frames.drainTo(all);
+        return all;
     }
 
     /** @return the close code the server closed with; fails if it does not within {@code timeoutMs}. */

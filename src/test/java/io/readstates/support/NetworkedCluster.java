@@ -153,6 +153,18 @@ public final class NetworkedCluster implements AutoCloseable
         return nodes.size();
     }
 
+    /** Starts node {@code i} again, in its namespace, with its settings, after it stopped or was killed. */
+    public void restart(final int i) throws Exception
+    {
+        nodes.set(i, ServiceProcess.launch(envs.get(i), List.of("ip", "netns", "exec", namespaces.get(i)), ip(i)));
+    }
+
+    /** @return the address node {@code i} answers at over the bridge */
+    public String host(final int i)
+    {
+        return ip(i);
+    }
+
     public ServiceProcess node(final int i)
     {
         return nodes.get(i);
