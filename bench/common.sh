@@ -10,7 +10,7 @@ TOKEN=bench-internal-token-0123456789
 # to the kernel. Every process the scripts start inherits it; set it empty to measure without.
 export GLIBC_TUNABLES=${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}
 [ -f target/readstates.jar ] && [ -f target/readstates-bench.jar ] || mvn -q -B package -DskipTests
-JAR=target/readstates.jar
+JAR=${JAR:-target/readstates.jar}
 SERVICE_CPU=${SERVICE_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 # Redis shares the load tool's core unless told otherwise (an experiment: on two cores, every placement
