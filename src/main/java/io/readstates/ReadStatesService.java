@@ -151,6 +151,10 @@ public final class ReadStatesService
             new Heartbeats(vertx, nodes, ownership, settings.clusterMinMembers, settings.clusterFailureTimeoutMs);
         final HandOver handOver = membership == null ? null : new HandOver(membership, heartbeats, ownership, router, redis,
             settings.clusterMinMembers, settings.clusterHandOverTimeoutMs);
+        if (membership != null)
+        {
+            metrics.bindCluster(ownership::leased, ownership::servedSlots);
+        }
         final HealthChecks ready = Health.ready(vertx, stats, healthRedis, settings.redisTimeoutMs,
             handOver == null ? null : () -> handOver.quorum() && ownership.leased() && ownership.settled());
         final Owners owners = new Owners(vertx, ownership, router, handOver == null ? () -> true : handOver::quorum,

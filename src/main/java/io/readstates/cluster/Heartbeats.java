@@ -230,6 +230,8 @@ public final class Heartbeats implements Nodes.Beats
             incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             after = incarnation;
             leasedThisIncarnation = false;
+            // The new incarnation starts without a lease: grants of the old one hold nothing for it.
+            ownership.endLease();
         }
         LOG.warn("{}: serving nothing until the slots are taken again; incarnation {} -> {}", why, before, after);
         lapsed.run();

@@ -153,6 +153,19 @@ public final class Metrics
         }
     }
 
+    /**
+     * A node of a cluster: {@code readstates_cluster_leased} (1 while it holds a lease and may answer from
+     * memory) and {@code readstates_cluster_served_slots} (the slots it serves now).
+     */
+    public void bindCluster(final java.util.function.BooleanSupplier leased, final java.util.function.IntSupplier servedSlots)
+    {
+        Gauge.builder("readstates_cluster_leased", () -> leased.getAsBoolean() ? 1 : 0)
+            .description("1 while this node holds a lease from a quorum of its cluster and may answer from memory")
+            .register(registry);
+        Gauge.builder("readstates_cluster_served_slots", servedSlots::getAsInt)
+            .description("the slots of users this node serves now").register(registry);
+    }
+
     /** {@code readstates_build_info{version}} 1: which build answers. */
     public void bindBuildInfo(final String version)
     {

@@ -88,7 +88,16 @@ public final class Ownership
         return alone || System.nanoTime() - leaseUntil < 0;
     }
 
-    /** Extends the lease to {@code until} (on {@link System#nanoTime}); a lease never shrinks. */
+    /** Ends the lease now: what this node held under it is in doubt, and a new one must be granted. */
+    public void endLease()
+    {
+        synchronized (this)
+        {
+            leaseUntil = System.nanoTime();
+        }
+    }
+
+    /** Extends the lease to {@code until} (on {@link System#nanoTime}); a lease never shrinks but by {@link #endLease}. */
     public void renewLease(final long until)
     {
         synchronized (this)

@@ -28,6 +28,14 @@ class ClusterTest
     {
         try (TestCluster cluster = TestCluster.start(redis, 3, Map.of()))
         {
+            double served = 0;
+            for (int node = 0; node < 3; node++)
+            {
+                assertEquals(1.0, io.readstates.support.Scrape.sum(cluster.api(node), "readstates_cluster_leased"),
+                    "node " + node + " holds a lease");
+                served += io.readstates.support.Scrape.sum(cluster.api(node), "readstates_cluster_served_slots");
+            }
+            assertEquals(1024.0, served, "the nodes' metrics say every slot is served once");
             for (int u = 1; u <= USERS; u++)
             {
                 final Api.Reply ack = cluster.api(u % 3).post("/v1/users/" + u + "/channels/7/ack", "{\"messageId\":\"" + (100 + u) + "\"}");
