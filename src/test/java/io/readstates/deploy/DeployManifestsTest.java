@@ -305,4 +305,29 @@ class DeployManifestsTest
         assertTrue(xmx.find(), "JAVA_OPTS fixes the heap: " + javaOpts);
         return Long.parseLong(xmx.group(1)) << ("g".equalsIgnoreCase(xmx.group(2)) ? 30 : 20);
     }
+
+    @Test
+    void shouldLetOnlyTheServicesOwnPodsReachItButOnItsHttpPort() throws IOException
+    {
+        JsonNode policy = null;
+        for (final Object document : new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(DEPLOY.resolve("k8s").resolve("readstates.yaml"))))
+        {
+            final JsonNode node = new ObjectMapper().valueToTree(document);
+            if (node != null && "NetworkPolicy".equals(node.path("kind").asText()))
+            {
+                policy = node;
+            }
+        }
+        assertNotNull(policy, "a NetworkPolicy in readstates.yaml");
+        final JsonNode spec = policy.path("spec");
+        assertEquals("readstates", spec.path("podSelector").path("matchLabels").path("app").asText());
+        assertEquals("Ingress", spec.path("policyTypes").get(0).asText());
+        final JsonNode rules = spec.path("ingress");
+        assertEquals(2, rules.size(), rules::toString);
+        assertEquals("http", rules.get(0).path("ports").get(0).path("port").asText(), "anyone may reach the HTTP port");
+        assertTrue(rules.get(0).path("from").isMissingNode(), "from anywhere");
+        assertEquals("readstates", rules.get(1).path("from").get(0).path("podSelector").path("matchLabels").path("app").asText(),
+            "every other port, the cluster's and the event bus's, from the service's own pods only");
+        assertTrue(rules.get(1).path("ports").isMissingNode(), "the event bus's port is chosen at start: all ports");
+    }
 }
