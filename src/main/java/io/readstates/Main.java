@@ -125,7 +125,8 @@ public final class Main implements Callable<Integer>
             final String advice = HugePages.advice(settings.cacheBytes, huge, System.getenv("GLIBC_TUNABLES"));
             if (advice != null)
             {
-                log.warn(advice);
+                // Advice, not a fault: the store works on 4 KiB pages, a little slower (docs/design.md).
+                log.info(advice);
             }
             else
             {
