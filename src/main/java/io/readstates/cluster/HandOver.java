@@ -135,7 +135,7 @@ public final class HandOver extends VerticleBase
         {
             membership.onChange(() -> context.runOnContext(x -> step()));
             ownership.onLost(slot -> context.runOnContext(x -> lost(slot)));
-            heartbeats.start(() -> lapsed());
+            heartbeats.start(this::startedOver);
             step();
         });
     }
@@ -185,7 +185,7 @@ public final class HandOver extends VerticleBase
     }
 
     /** This node started over (its lease ran out, or it was given up on): every slot served is wanted again. */
-    private void lapsed()
+    private void startedOver()
     {
         context.runOnContext(x ->
         {

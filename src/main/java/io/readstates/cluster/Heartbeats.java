@@ -9,9 +9,12 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Leases on the monotonic clock, so that no two nodes answer for one user from memory, whatever pause,
@@ -69,10 +72,10 @@ public final class Heartbeats implements Nodes.Beats
     private long incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private boolean leasedThisIncarnation;
     private long lastBeatAt;
-    private Runnable lapsed = () -> { };
-    private java.util.function.Consumer<String> linkRestored = node -> { };
+    private Runnable startedOver = () -> { };
+    private Consumer<String> linkRestored = node -> { };
     /** The nodes whose last beat from here got no answer. */
-    private final java.util.Set<String> unanswered = new java.util.HashSet<>();
+    private final Set<String> unanswered = new HashSet<>();
     private volatile long timer = -1;
 
     /**
@@ -94,16 +97,16 @@ public final class Heartbeats implements Nodes.Beats
         nodes.beats(this);
     }
 
-    /** Starts beating; {@code lapsed} runs each time this node finds its lease run out. */
-    public void start(final Runnable lapsed)
+    /** Starts beating; {@code startedOver} runs each time this node starts over (see {@link #startOver}). */
+    public void start(final Runnable startedOver)
     {
-        this.lapsed = lapsed;
+        this.startedOver = startedOver;
         timer = vertx.setPeriodic(intervalMs, id -> beat());
         beat();
     }
 
     /** Runs {@code restored} with a node's name when it answers a beat again after one went unanswered. */
-    public void onLinkRestored(final java.util.function.Consumer<String> restored)
+    public void onLinkRestored(final Consumer<String> restored)
     {
         this.linkRestored = restored;
     }
@@ -234,7 +237,7 @@ public final class Heartbeats implements Nodes.Beats
             ownership.endLease();
         }
         LOG.warn("{}: serving nothing until the slots are taken again; incarnation {} -> {}", why, before, after);
-        lapsed.run();
+        startedOver.run();
     }
 
     /** A quorum granted the beat: the lease runs from when it was sent. A grant for an earlier incarnation holds nothing. */
