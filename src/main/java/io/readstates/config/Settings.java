@@ -97,7 +97,13 @@ public final class Settings
                 "lists " + redisUrls.size() + " Redis servers; set redisMode (READSTATES_REDIS_MODE) to cluster if they " +
                 "are the nodes of a Redis Cluster");
         }
-        redis = redisUrls.isEmpty() ? null : new RedisTarget(redisUrls, redisCluster);
+        final int replicas = source.read("durableReplicas", "READSTATES_DURABLE_REPLICAS", "0", v -> intIn(v, 0, 16));
+        if (replicas > 0 && redisUrls.isEmpty())
+        {
+            throw new BadSetting("durableReplicas (READSTATES_DURABLE_REPLICAS)",
+                "needs a Redis with replicas in redisUrl (READSTATES_REDIS_URL): the local Redis has none");
+        }
+        redis = redisUrls.isEmpty() ? null : new RedisTarget(redisUrls, redisCluster, replicas);
         shards = source.read("shards", "READSTATES_SHARDS",
             String.valueOf(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
         cacheBytes = source.read("cacheBytes", "READSTATES_CACHE_BYTES", String.valueOf(256L << 20),

@@ -75,6 +75,8 @@ public final class Persister
     private int consecutiveFailures;
     private long nextAttemptAt;
     private boolean lastBatchFailed;
+    /** Whether the last batch reached fewer replicas than a durable change needs: what it wrote may be lost to a failover. */
+    private boolean replicasBehind;
     /** Whether Redis is known to hold the write scripts, so that batches may call them by digest. */
     private boolean scriptsLoaded;
     private Promise<Void> drained;
@@ -219,8 +221,12 @@ public final class Persister
         return waiting.promise.future();
     }
 
-    /** Answers the confirmations a batch settles: {@code lostUsers}' fail, the others' succeed if the batch held every dirty record. */
-    private void confirm(final long batch, final boolean truncated, final LongHashSet lostUsers)
+    /**
+     * Answers the confirmations a batch settles: {@code lostUsers}' fail; the others', if the batch held
+     * every dirty record, succeed, or fail as not confirmed if too few replicas hold it (the master has
+     * it, and a failover could lose it: the caller is told, and may retry).
+     */
+    private void confirm(final long batch, final boolean truncated, final boolean onReplicas, final LongHashSet lostUsers)
     {
         confirmations.removeIf(waiting ->
         {
@@ -228,7 +234,7 @@ public final class Persister
             {
                 return answer(waiting, Refusal.MOVING);
             }
-            return batch > waiting.afterBatch && !truncated && answer(waiting, null);
+            return batch > waiting.afterBatch && !truncated && answer(waiting, onReplicas ? null : Refusal.NOT_CONFIRMED);
         });
     }
 
@@ -271,7 +277,7 @@ public final class Persister
         {
             if (!confirmations.isEmpty())
             {
-                confirmations.removeIf(waiting -> answer(waiting, null));
+                confirmations.removeIf(waiting -> answer(waiting, replicasBehind ? Refusal.NOT_CONFIRMED : null));
             }
             if (drained != null)
             {
@@ -288,12 +294,18 @@ public final class Persister
         inFlightBatch = ++collections;
         inFlightTruncated = sent >= batchRecords;
         inFlight = true;
-        link.within(redis.batch(batch)).onComplete(ar ->
+        // Every batch waits for replicas, not only those a durable change waits on: a durable change may
+        // ride in a plain batch already in flight, and is confirmed when nothing is dirty any more.
+        final boolean replicated = redis.replicas() > 0;
+        final Future<List<Response>> written = replicated
+            ? redis.replicatedBatch(batch, Math.max(1, link.timeoutMs() / 2))
+            : redis.batch(batch);
+        link.within(written).onComplete(ar ->
         {
             inFlight = false;
             if (ar.succeeded())
             {
-                confirmed(ar.result());
+                confirmed(ar.result(), replicated);
             }
             else
             {
@@ -344,7 +356,8 @@ public final class Persister
         return batch;
     }
 
-    private void confirmed(final List<Response> answers)
+    /** @param replicated whether the last answer is how many replicas hold the batch (the fewest of any master) */
+    private void confirmed(final List<Response> answers, final boolean replicated)
     {
         final ReadStateStore s = store;
         for (int i = 0; i < sent; i++)
@@ -371,9 +384,13 @@ public final class Persister
                 }
             }
         }
+        if (replicated)
+        {
+            replicasBehind = answers.get(answers.size() - 1).toLong() < redis.replicas();
+        }
         if (!confirmations.isEmpty())
         {
-            confirm(inFlightBatch, inFlightTruncated, lostUsers);
+            confirm(inFlightBatch, inFlightTruncated, !replicasBehind, lostUsers);
         }
         scriptsLoaded = true;
         batches++;

@@ -7,7 +7,10 @@ import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.RedisClusterClient;
+
+import java.util.Comparator;
 
 /**
  * Builds each shard's Redis client. A pooled client opens connections on demand, so after an outage the
@@ -28,6 +31,10 @@ public final class RedisConnections
         // A script is called by its digest on whichever node holds the key, so every node must hold it:
         // in a cluster, SCRIPT goes to every master (the answers agree; any one will do).
         RedisClusterClient.addReducer(Command.SCRIPT, answers -> answers.get(0));
+        // WAIT has no key, so a cluster connection sends it to every master: a write is as replicated as
+        // the least replicated master says.
+        RedisClusterClient.addReducer(Command.WAIT, answers ->
+            answers.stream().min(Comparator.comparingLong(Response::toLong)).orElseThrow());
     }
 
     private RedisConnections()
@@ -51,6 +58,6 @@ public final class RedisConnections
             .setMaxWaitingHandlers(MAX_WAITING_FOR_ANSWER)
             .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true));
         target.urls().forEach(options::addConnectionString);
-        return new RedisCommands(Redis.createClient(vertx, options), target.cluster());
+        return new RedisCommands(Redis.createClient(vertx, options), target.cluster(), target.replicas());
     }
 }

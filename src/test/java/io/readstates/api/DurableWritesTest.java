@@ -4,6 +4,7 @@ import io.readstates.persist.RedisLayout;
 import io.readstates.support.Api;
 import io.readstates.support.Await;
 import io.readstates.support.RunningService;
+import io.readstates.support.TestRedis;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -86,6 +87,30 @@ class DurableWritesTest
             service.redis().start();
             Await.until("the change written once Redis is back", 30_000,
                 () -> RedisLayout.encode(200, 0, 2).equals(stored(service, 4, 7)));
+        }
+    }
+
+    @Test
+    void shouldAnswerADurableAckOnlyOnceAReplicaHoldsItWhenToldToWaitForOne() throws Exception
+    {
+        final Map<String, String> settings = new java.util.HashMap<>(RARE_FLUSHES);
+        settings.put("READSTATES_DURABLE_REPLICAS", "1");
+        try (RunningService service = RunningService.withOwnRedis(settings))
+        {
+            final Api api = service.api();
+            final Api.Reply alone = api.post("/v1/users/6/channels/7/ack?durable=true", "{\"messageId\":\"100\"}");
+            assertEquals(503, alone.status(), "a Redis without a replica cannot confirm it: " + alone);
+            assertEquals("not_confirmed", alone.json().getString("error"));
+            assertEquals(RedisLayout.encode(100, 0, 1), stored(service, 6, 7), "the master holds it all the same");
+
+            try (TestRedis replica = service.redis().replica())
+            {
+                Await.until("the replica in sync", 10_000, () -> replica.hashOrFail(RedisLayout.userKey(6)).containsKey("7"));
+                final Api.Reply replicated = api.post("/v1/users/6/channels/8/ack?durable=true", "{\"messageId\":\"200\"}");
+                assertEquals(200, replicated.status(), replicated::toString);
+                assertEquals(RedisLayout.encode(200, 0, 1), replica.hashOrFail(RedisLayout.userKey(6)).get("8"),
+                    "on the replica when answered");
+            }
         }
     }
 

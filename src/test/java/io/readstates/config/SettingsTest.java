@@ -145,6 +145,18 @@ class SettingsTest
     }
 
     @Test
+    void shouldWaitForAsManyReplicasAsToldOnlyWhereRedisHasSome()
+    {
+        assertEquals(0, Settings.load(env("READSTATES_REDIS_URL", "redis://10.0.0.1:6379")).redis.replicas(), "by default");
+        assertEquals(RedisTarget.server("redis://10.0.0.1:6379").withReplicas(1),
+            Settings.load(env("READSTATES_REDIS_URL", "redis://10.0.0.1:6379", "READSTATES_DURABLE_REPLICAS", "1")).redis);
+
+        assertRefused("READSTATES_DURABLE_REPLICAS", env("READSTATES_DURABLE_REPLICAS", "1"));
+        assertRefused("READSTATES_DURABLE_REPLICAS", env("READSTATES_REDIS_URL", "redis://a:1", "READSTATES_DURABLE_REPLICAS", "-1"));
+        assertRefused("READSTATES_DURABLE_REPLICAS", env("READSTATES_REDIS_URL", "redis://a:1", "READSTATES_DURABLE_REPLICAS", "one"));
+    }
+
+    @Test
     void shouldTakeTheSeedNodesOfARedisClusterInClusterModeOnly()
     {
         final Settings settings = Settings.load(env("READSTATES_REDIS_MODE", "cluster",

@@ -58,7 +58,15 @@ public final class RunningService implements AutoCloseable
     /** The service on the given Redis, one server or a cluster. */
     public static RunningService start(final RedisFixture redis) throws Exception
     {
-        return start(redis.env());
+        return start(redis, Map.of());
+    }
+
+    /** @param overrides environment variables on top of the defaults and of those naming {@code redis} */
+    public static RunningService start(final RedisFixture redis, final Map<String, String> overrides) throws Exception
+    {
+        final Map<String, String> env = new HashMap<>(redis.env());
+        env.putAll(overrides);
+        return start(env);
     }
 
     private static RunningService start(final Map<String, String> overrides) throws Exception

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A redis-server of the test's own, on a free port with its data in a temporary directory, that the
@@ -19,9 +20,17 @@ public final class TestRedis implements RedisFixture
     private final int port;
     private volatile LocalRedis server;
     private final RedisProbe probe;
+    private final List<String> options;
 
     public TestRedis() throws IOException
     {
+        this(List.of());
+    }
+
+    /** @param options more redis-server options */
+    private TestRedis(final List<String> options) throws IOException
+    {
+        this.options = options;
         this.dir = Files.createTempDirectory("readstates-redis");
         this.port = LocalRedis.freePort();
         this.probe = new RedisProbe(target());
@@ -50,7 +59,13 @@ public final class TestRedis implements RedisFixture
     @Override
     public void start() throws IOException
     {
-        server = LocalRedis.start(dir, port);
+        server = LocalRedis.start(dir, port, options);
+    }
+
+    /** @return a replica of this server, started, which the caller closes */
+    public TestRedis replica() throws IOException
+    {
+        return new TestRedis(List.of("--replicaof", "127.0.0.1", String.valueOf(port)));
     }
 
     /** Freezes the server (SIGSTOP): it keeps its connections open and answers nothing, as a stalled Redis does. */

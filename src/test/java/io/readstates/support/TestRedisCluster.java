@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Redis Cluster of the test's own: masters without replicas on loopback, each a redis-server with
- * its own data directory, joined by {@code redis-cli --cluster create}. Stopped and started again, the
- * nodes find each other through the cluster files they keep, and hold the same slots and data.
+ * A Redis Cluster of the test's own: masters, with or without replicas, on loopback, each a redis-server
+ * with its own data directory, joined by {@code redis-cli --cluster create}. Stopped and started again,
+ * the nodes find each other through the cluster files they keep, and hold the same slots and data. A
+ * master killed is replaced by its replica (a failover); started again, it comes back as a replica.
  */
 public final class TestRedisCluster implements RedisFixture
 {
@@ -33,10 +34,16 @@ public final class TestRedisCluster implements RedisFixture
 
     public TestRedisCluster(final int masters) throws IOException
     {
+        this(masters, 0);
+    }
+
+    public TestRedisCluster(final int masters, final int replicasPerMaster) throws IOException
+    {
         this.dir = Files.createTempDirectory("readstates-redis-cluster");
-        this.ports = new int[masters];
-        this.servers = new LocalRedis[masters];
-        for (int i = 0; i < masters; i++)
+        final int nodes = masters * (1 + replicasPerMaster);
+        this.ports = new int[nodes];
+        this.servers = new LocalRedis[nodes];
+        for (int i = 0; i < nodes; i++)
         {
             ports[i] = freePortWithFreeBusPort();
         }
@@ -50,7 +57,7 @@ public final class TestRedisCluster implements RedisFixture
             {
                 create.add("127.0.0.1:" + port);
             }
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerMaster), "--cluster-yes"));
             run(create);
             created = true;
             awaitReady();
@@ -78,14 +85,113 @@ public final class TestRedisCluster implements RedisFixture
     {
         for (int i = 0; i < ports.length; i++)
         {
-            servers[i] = LocalRedis.start(dir.resolve("node-" + i), ports[i], List.of(
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", NODE_TIMEOUT_MS));
+            startNode(i);
         }
         if (created)
         {
             awaitReady();
         }
+    }
+
+    private void startNode(final int i) throws IOException
+    {
+        servers[i] = LocalRedis.start(dir.resolve("node-" + i), ports[i], List.of(
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", NODE_TIMEOUT_MS));
+    }
+
+    /**
+     * Kills (SIGKILL) the master that holds {@code key}'s slot, as a lost machine would be: what it had
+     * not replicated yet is gone.
+     *
+     * @return the node killed, for {@link #restart}
+     */
+    public int killMasterOf(final String key) throws IOException
+    {
+        final int slot = slotOf(key);
+        final int master = masterOf(slot);
+        if (master < 0)
+        {
+            throw new IOException("no running master holds slot " + slot);
+        }
+        run(List.of("kill", "-KILL", String.valueOf(servers[master].pid())));
+        servers[master].close();
+        servers[master] = null;
+        return master;
+    }
+
+    /** Waits until a replica has taken {@code key}'s slot over, and every slot is served again. */
+    public void awaitFailover(final String key) throws IOException
+    {
+        final int slot = slotOf(key);
+        final long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (masterOf(slot) < 0)
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IOException("no replica took slot " + slot + " over after " + READY_TIMEOUT_MS + " ms; see " + dir);
+            }
+            sleep(50);
+        }
+        awaitReady();
+    }
+
+    private int slotOf(final String key) throws IOException
+    {
+        for (int i = 0; i < ports.length; i++)
+        {
+            if (servers[i] != null)
+            {
+                return Integer.parseInt(run(List.of("redis-cli", "-p", String.valueOf(ports[i]), "cluster", "keyslot", key)).trim());
+            }
+        }
+        throw new IOException("no node of the Redis Cluster runs");
+    }
+
+    /** @return the running node that is master of {@code slot} by its own account, or -1 */
+    private int masterOf(final int slot) throws IOException
+    {
+        for (int i = 0; i < ports.length; i++)
+        {
+            if (servers[i] != null && role(i).startsWith("master") && holds(i, slot))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Starts a killed node again on what its files hold; it joins as a replica of the master that replaced it. */
+    public void restart(final int node) throws IOException
+    {
+        startNode(node);
+        awaitReady();
+    }
+
+    private String role(final int node) throws IOException
+    {
+        return run(List.of("redis-cli", "-p", String.valueOf(ports[node]), "role")).trim();
+    }
+
+    private boolean holds(final int node, final int slot) throws IOException
+    {
+        for (final String line : run(List.of("redis-cli", "-p", String.valueOf(ports[node]), "cluster", "nodes")).split("\n"))
+        {
+            final String[] fields = line.trim().split(" ");
+            if (fields.length > 8 && fields[2].contains("myself"))
+            {
+                for (int f = 8; f < fields.length; f++)
+                {
+                    final String[] range = fields[f].split("-");
+                    if (!range[0].startsWith("[") && slot >= Integer.parseInt(range[0]) &&
+                        slot <= Integer.parseInt(range[range.length - 1]))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -128,9 +234,11 @@ public final class TestRedisCluster implements RedisFixture
     private void awaitReady() throws IOException
     {
         final long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-        for (final int port : ports)
+        for (int i = 0; i < ports.length; i++)
         {
-            while (!run(List.of("redis-cli", "-p", String.valueOf(port), "cluster", "info")).contains("cluster_state:ok"))
+            // Served (every slot has a master), and a replica is caught up with its master.
+            while (servers[i] != null && (!run(List.of("redis-cli", "-p", String.valueOf(ports[i]), "cluster", "info"))
+                .contains("cluster_state:ok") || role(i).startsWith("slave") && !role(i).contains("connected")))
             {
                 if (System.currentTimeMillis() > deadline)
                 {
