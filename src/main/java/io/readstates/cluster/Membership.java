@@ -10,10 +10,17 @@ import io.readstates.config.Settings;
 import io.readstates.ownership.Node;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The members of the cluster, as Hazelcast sees them. Hazelcast does the membership (TCP-IP join,
@@ -26,13 +33,18 @@ public final class Membership
 {
     private static final String HTTP_PORT = "readstates.httpPort";
     private static final String NAME = "readstates.name";
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
     private final HazelcastClusterManager manager;
     private final int httpPort;
+    private final List<String> listed;
+    /** Members not listed that were logged already: the view is read several times a second. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public Membership(final Settings settings)
     {
         this.httpPort = settings.httpPort;
+        this.listed = settings.clusterMembers;
         this.manager = new HazelcastClusterManager(config(settings));
     }
 
@@ -101,16 +113,66 @@ public final class Membership
         return node(hazelcast().getCluster().getLocalMember());
     }
 
-    /** @return the members now, this node included, ordered by name. */
+    /**
+     * @return the members now that the configuration lists, this node included, ordered by name. A member
+     * that knows the secret but is not listed is in the engine's view and is left out here: it counts for no
+     * quorum and is given no slot, so that a node started by mistake cannot tip a split.
+     */
     public List<Node> members()
     {
         final List<Node> members = new ArrayList<>();
         for (final Member m : hazelcast().getCluster().getMembers())
         {
-            members.add(node(m));
+            if (isListed(listed, m.getAddress().getHost(), m.getAddress().getPort(), Membership::addressesOf))
+            {
+                members.add(node(m));
+            }
+            else if (warned.add(m.getAddress().toString()))
+            {
+                LOG.warn("{} joined the cluster but is not in clusterMembers: it is given no slot and counts for no quorum",
+                    m.getAddress());
+            }
         }
         members.sort(Comparator.comparing(Node::name));
         return members;
+    }
+
+    /**
+     * @param listed the configured members, {@code host:port}, by name or address
+     * @param resolve a listed host's addresses (a name that does not resolve lists nobody)
+     * @return whether the member at {@code host:port} (an address, as the engine sees it) is listed
+     */
+    static boolean isListed(final List<String> listed, final String host, final int port,
+        final Function<String, List<String>> resolve)
+    {
+        for (final String entry : listed)
+        {
+            final int colon = entry.lastIndexOf(':');
+            final String entryHost = entry.substring(0, colon);
+            if (Integer.parseInt(entry.substring(colon + 1)) == port &&
+                (entryHost.equals(host) || resolve.apply(entryHost).contains(host)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> addressesOf(final String host)
+    {
+        try
+        {
+            final List<String> addresses = new ArrayList<>();
+            for (final InetAddress address : InetAddress.getAllByName(host))
+            {
+                addresses.add(address.getHostAddress());
+            }
+            return addresses;
+        }
+        catch (final UnknownHostException e)
+        {
+            return List.of();
+        }
     }
 
     /** Runs {@code changed} (on a Hazelcast thread) whenever a member joins or leaves. */
