@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a node costs when nothing asks anything of it: CPU per second of each node, alone and in a
 # cluster of three, and by thread (digits in thread names folded, so that a pool is one line). Every node
-# runs on core 1 (bench/common.sh), with Redis on core 0; no load. The nodes are left 10 s to settle
-# (slots owned, JIT of start-up done), then measured over DURATION seconds.
+# runs on core 1 (bench/common.sh), with Redis on core 0; no load. The nodes are started,
+# then left SETTLE seconds (60) to settle (slots owned, the JIT of start-up done), then measured over
+# DURATION seconds (30).
 #
 #   bench/idle.sh                  # 1 node, then 3
 #   NODES=3 DURATION=60 bench/idle.sh
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 NODES=${NODES:-"1 3"}
 DURATION=${DURATION:-30}
+SETTLE=${SETTLE:-60}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # threads_ms PID...: "pid name ms" for every thread of the processes, CPU used since they started.
@@ -43,7 +45,7 @@ for n in $NODES; do
     fi
     env READSTATES_HTTP_PORT="${HTTP[$i]}" READSTATES_REDIS_URL="$REDIS_URL" READSTATES_INTERNAL_TOKEN="$TOKEN" \
       READSTATES_SHARDS=1 READSTATES_CACHE_BYTES=$((64 << 20)) READSTATES_LOG_LEVEL=WARN "${CLUSTER_ENV[@]}" \
-      taskset -c "$SERVICE_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseG1GC -jar "$JAR" > "$OUT/idle-$n-node$i.log" 2>&1 &
+      taskset -c "$SERVICE_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseG1GC ${NODE_JAVA_OPTS:-} -jar "$JAR" > "$OUT/idle-$n-node$i.log" 2>&1 &
     PIDS+=($!)
   done
   for _ in $(seq 1 300); do
@@ -54,7 +56,7 @@ for n in $NODES; do
     [ "$ready" = "$n" ] && break
     sleep 0.2
   done
-  sleep 10
+  sleep "$SETTLE"
   threads_ms "${PIDS[@]}" > "$OUT/idle-$n-before.txt"
   sleep "$DURATION"
   threads_ms "${PIDS[@]}" > "$OUT/idle-$n-after.txt"

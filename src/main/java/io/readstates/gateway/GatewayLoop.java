@@ -13,7 +13,8 @@ import java.util.ArrayList;
  *
  * <p>The sweep visits every session once per {@link #SWEEP_INTERVAL_MS}, a slice at a time: with ten
  * thousand sessions, one pass over all of them holds the loop for milliseconds, and every request and
- * push behind it waits that long.
+ * push behind it waits that long. It runs only while the loop has sessions: a loop with none costs
+ * nothing between requests.
  */
 public final class GatewayLoop
 {
@@ -26,7 +27,9 @@ public final class GatewayLoop
     final Vertx vertx;
     final Context context;
     private final ArrayList<Session> sessions = new ArrayList<>();
-    private final long sweepTimer;
+    /** The sweep's timer while there are sessions, else -1. */
+    private long sweepTimer = -1;
+    private boolean closing;
     /** The next session the sweep visits. */
     private int cursor;
 
@@ -35,7 +38,6 @@ public final class GatewayLoop
         this.gateway = gateway;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS / SLICES, id -> sweepSlice());
     }
 
     public void accept(final ServerWebSocket socket)
@@ -46,7 +48,8 @@ public final class GatewayLoop
     /** Closes every session of this loop with 1001: the service is stopping. */
     public void closeAll()
     {
-        vertx.cancelTimer(sweepTimer);
+        closing = true;
+        stopSweeping();
         for (int i = sessions.size() - 1; i >= 0; i--)
         {
             sessions.get(i).close(CloseCodes.GOING_AWAY, "the service is stopping");
@@ -105,6 +108,19 @@ public final class GatewayLoop
     {
         session.position = sessions.size();
         sessions.add(session);
+        if (sweepTimer == -1 && !closing)
+        {
+            sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS / SLICES, id -> sweepSlice());
+        }
+    }
+
+    private void stopSweeping()
+    {
+        if (sweepTimer != -1)
+        {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
+        }
     }
 
     private void remove(final Session session)
@@ -120,6 +136,9 @@ public final class GatewayLoop
             last.position = session.position;
         }
         session.position = -1;
+        if (sessions.isEmpty())
+        {
+            stopSweeping();
+        }
     }
-
 }

@@ -70,7 +70,9 @@ public final class Persister
     private int sentChannelCount;
     private final BatchBuilder builder = new BatchBuilder();
 
+    /** The flush timer while one is armed, else -1; see {@link #changed}. */
     private long timer = -1;
+    private boolean stopped;
     private boolean inFlight;
     private int consecutiveFailures;
     private long nextAttemptAt;
@@ -125,7 +127,25 @@ public final class Persister
 
     public void start()
     {
-        timer = vertx.setPeriodic(intervalMs, id -> flush());
+        // A failed load leaves nothing dirty: the write-behind's probe is what finds Redis back.
+        link.onLost(this::changed);
+        changed();
+    }
+
+    /**
+     * Called after every change of the shard's records or channels: writes them within the flush interval.
+     * The timer runs only while there is something to write, so that an idle shard is not woken for nothing.
+     */
+    public void changed()
+    {
+        if (timer == -1 && !stopped)
+        {
+            timer = vertx.setTimer(intervalMs, id ->
+            {
+                timer = -1;
+                flush();
+            });
+        }
     }
 
     public long batches()
@@ -179,6 +199,7 @@ public final class Persister
         return drained.future().onComplete(ar ->
         {
             vertx.cancelTimer(deadline);
+            stopped = true;
             vertx.cancelTimer(timer);
         });
     }
@@ -271,6 +292,7 @@ public final class Persister
         }
         if (nextAttemptAt != 0 && System.nanoTime() - nextAttemptAt < 0)
         {
+            // Given time after a failure: the backoff's timer tries again.
             return;
         }
         if (nothingDirty())
@@ -442,11 +464,7 @@ public final class Persister
         final long backoff = Math.min(MAX_BACKOFF_MS, intervalMs << Math.min(consecutiveFailures, 16));
         nextAttemptAt = System.nanoTime() + backoff * 1_000_000;
         lastBatchFailed = true;
-        // Tried again after the backoff, not only at the next tick: with a long flush interval, that is later.
-        if (backoff < intervalMs)
-        {
-            vertx.setTimer(backoff, id -> flush());
-        }
+        vertx.setTimer(backoff, id -> flush());
     }
 
     /**

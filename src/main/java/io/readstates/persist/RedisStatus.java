@@ -50,10 +50,17 @@ public final class RedisStatus
     {
         private final Vertx vertx;
         private volatile boolean reachable = true;
+        private Runnable lost = () -> { };
 
         private Link(final Vertx vertx)
         {
             this.vertx = vertx;
+        }
+
+        /** @param lost run (on the shard's loop) each time Redis stops answering the shard: someone must find out when it is back */
+        public void onLost(final Runnable lost)
+        {
+            this.lost = lost;
         }
 
         /** @return how long any Redis command may take before it counts as failed */
@@ -118,6 +125,7 @@ public final class RedisStatus
             if (reachable)
             {
                 reachable = false;
+                lost.run();
                 if (failingShards.getAndIncrement() == 0)
                 {
                     LOG.warn("Redis cannot be reached ({}): resident users are still answered and changes wait in memory; " +

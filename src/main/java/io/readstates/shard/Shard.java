@@ -31,7 +31,8 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Shard extends VerticleBase
 {
     /** How often the shard's figures are published. */
-    private static final long PUBLISH_INTERVAL_MS = 100;
+    /** Metrics are scraped every few seconds: counters a second old are fresh enough, and the loop wakes less. */
+    private static final long PUBLISH_INTERVAL_MS = 1_000;
 
     /** Work on the shard's read states, run on the shard's event loop. */
     @FunctionalInterface
@@ -332,6 +333,10 @@ public final class Shard extends VerticleBase
         catch (final RuntimeException e)
         {
             answer(caller, promise, null, e);
+        }
+        finally
+        {
+            persister.changed();
         }
     }
 

@@ -215,7 +215,12 @@ class PersisterTest
         });
         Await.until("the first write", 10_000, () -> RedisLayout.encode(100, 0, 1).equals(stored()));
         redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
-        onLoop(() -> store.ack(USER, CHANNEL, 200));
+        onLoop(() ->
+        {
+            store.ack(USER, CHANNEL, 200);
+            persister.changed();
+            return null;
+        });
         Await.until("the write after the scripts were lost", 10_000, () -> RedisLayout.encode(200, 0, 2).equals(stored()));
         assertEquals(1L, onLoop(persister::failures), "one batch answered NOSCRIPT; the next loaded the scripts first");
         assertEquals(Map.of(String.valueOf(CHANNEL), RedisLayout.encode(200, 0, 2)), redis.hash(RedisLayout.userKey(USER)));
