@@ -112,6 +112,7 @@ public final class HttpApi
         route(router, HttpMethod.GET, "/v1/users/:userId/read-states", this::readStates);
         route(router, HttpMethod.GET, "/v1/users/:userId/channels/:channelId/read-state", this::readState);
         route(router, HttpMethod.DELETE, "/v1/users/:userId/channels/:channelId/read-state", this::deleteReadState);
+        route(router, HttpMethod.DELETE, "/v1/users/:userId", this::deleteUser);
         route(router, HttpMethod.GET, "/v1/users/:userId/badges", this::badges);
         route(router, HttpMethod.GET, "/v1/cluster", this::clusterView);
 
@@ -330,6 +331,14 @@ public final class HttpApi
         final long userId = RequestBody.pathId(ctx, "userId");
         final long channelId = RequestBody.pathId(ctx, "channelId");
         call(ctx, durableIfAsked(ctx, new UserRequest.Delete(userId, channelId)))
+            .onSuccess(done -> ctx.response().setStatusCode(204).end())
+            .onFailure(ctx::fail);
+    }
+
+    private void deleteUser(final RoutingContext ctx)
+    {
+        final long userId = RequestBody.pathId(ctx, "userId");
+        call(ctx, durableIfAsked(ctx, new UserRequest.DeleteUser(userId)))
             .onSuccess(done -> ctx.response().setStatusCode(204).end())
             .onFailure(ctx::fail);
     }

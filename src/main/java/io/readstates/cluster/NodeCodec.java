@@ -41,6 +41,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     private static final byte DELETE = 6;
     private static final byte BADGES_OF = 7;
     private static final byte DURABLE = 8;
+    private static final byte DELETE_USER = 9;
 
     private static final byte NULL = 0;
     private static final byte VIEW = 1;
@@ -162,6 +163,10 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         {
             out.kind(DELETE).id(r.userId()).id(r.channelId());
         }
+        else if (request instanceof UserRequest.DeleteUser r)
+        {
+            out.kind(DELETE_USER).id(r.userId());
+        }
         else if (request instanceof UserRequest.BadgesOf r)
         {
             out.kind(BADGES_OF).id(r.userId());
@@ -184,6 +189,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             case ONE_READ_STATE -> new UserRequest.OneReadState(in.id(), in.id());
             case DELETE -> new UserRequest.Delete(in.id(), in.id());
             case BADGES_OF -> new UserRequest.BadgesOf(in.id());
+            case DELETE_USER -> new UserRequest.DeleteUser(in.id());
             case DURABLE -> new UserRequest.Durable<>(request(in));
             default -> throw new IllegalArgumentException("not a request about a user: kind " + kind);
         };

@@ -81,6 +81,17 @@ public sealed interface UserRequest<T>
         }
     }
 
+    /** Deletes every read state of the user, in memory and then in Redis (nothing when there is none). */
+    record DeleteUser(long userId) implements UserRequest<Void>
+    {
+        @Override
+        public Void apply(final ReadStates readStates)
+        {
+            readStates.deleteUser(userId);
+            return null;
+        }
+    }
+
     /**
      * A request whose changes are answered only once Redis has confirmed them: a durable ack, for callers
      * that cannot afford to lose one when a node dies (see {@code Shard#withUserDurably}).

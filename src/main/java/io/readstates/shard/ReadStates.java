@@ -11,6 +11,7 @@ import io.readstates.store.ReadState;
 import io.readstates.store.ReadStateRules;
 import io.readstates.store.ReadStateStore;
 
+import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,33 @@ public final class ReadStates
     public void delete(final long userId, final long channelId)
     {
         changed(store().delete(userId, channelId), userId, channelId);
+    }
+
+    /**
+     * Deletes every read state of the user (a data-protection request); its sessions get its badges once,
+     * after. The deletions are written to Redis like any change.
+     */
+    public void deleteUser(final long userId)
+    {
+        final LongArrayList channels = new LongArrayList();
+        final boolean watched = watchers.isWatched(userId);
+        if (watched)
+        {
+            store().forEach(userId, (channelId, lastRead, mentions, version) -> channels.addLong(channelId));
+        }
+        final Outcome outcome = store().deleteUser(userId);
+        if (outcome == Outcome.NOT_RESIDENT)
+        {
+            throw new IllegalStateException(name + ": a user was used without being resident");
+        }
+        if (outcome == Outcome.CHANGED && watched)
+        {
+            for (int i = 0; i < channels.size(); i++)
+            {
+                watchers.readStateChanged(userId, channels.getLong(i), false, 0, 0);
+            }
+            listener.badgesChanged(userId, watchers.badges(userId));
+        }
     }
 
     /**

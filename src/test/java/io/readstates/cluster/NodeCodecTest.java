@@ -32,6 +32,7 @@ class NodeCodecTest
             new UserRequest.AllReadStates(42),
             new UserRequest.OneReadState(42, 7),
             new UserRequest.Delete(42, 7),
+            new UserRequest.DeleteUser(42),
             new UserRequest.BadgesOf(42),
             new UserRequest.Durable<>(new UserRequest.Ack(42, 7, 1000)),
             new UserRequest.Durable<>(new UserRequest.Acks(42, new long[] {1}, new long[] {10}))))
