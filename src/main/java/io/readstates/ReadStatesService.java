@@ -19,6 +19,7 @@ import io.readstates.gateway.UserTokens;
 import io.readstates.ops.Health;
 import io.readstates.ops.Metrics;
 import io.readstates.ops.ShardStats;
+import io.readstates.persist.MessageMarks;
 import io.readstates.persist.RedisCommands;
 import io.readstates.persist.RedisStatus;
 import io.readstates.persist.RedisTarget;
@@ -159,8 +160,10 @@ public final class ReadStatesService
             handOver == null ? null : () -> handOver.quorum() && ownership.leased() && ownership.settled());
         final Owners owners = new Owners(vertx, ownership, router, handOver == null ? () -> true : handOver::quorum,
             () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), nodes);
-        final HttpApi api = new HttpApi(owners, settings.internalToken, settings.bodyLimitBytes, new Refusals(metrics.registry()),
-            settings.durableWrites);
+        final MessageMarks marks = new MessageMarks(redis.connect(vertx, "redis-messages"), settings.messageRetryWindowMs,
+            settings.redisTimeoutMs);
+        final HttpApi api = new HttpApi(owners, marks, settings.internalToken, settings.bodyLimitBytes,
+            new Refusals(metrics.registry()), settings.durableWrites);
         final ClusterSessions clusterSessions = membership == null || !gatewayOn ? null :
             new ClusterSessions(vertx, owners, router, sessions, settings.maxSessionsPerUser);
         if (clusterSessions != null)

@@ -6,6 +6,7 @@ import io.readstates.cluster.UserRequest;
 import io.readstates.domain.Badges;
 import io.readstates.domain.Refusal;
 import io.readstates.ownership.Node;
+import io.readstates.persist.MessageMarks;
 import io.readstates.wire.Codec;
 import io.readstates.wire.Ids;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public final class HttpApi
     private final Set<Route> routes = ConcurrentHashMap.newKeySet();
 
     private final boolean durableWrites;
+    private final MessageMarks marks;
 
     private record Route(HttpMethod method, String pattern)
     {
@@ -69,10 +71,11 @@ public final class HttpApi
      * @param token the internal token every request must carry; null disables the check (development only).
      * @param durableWrites whether a change is answered only once Redis confirmed it when the caller does not say
      */
-    public HttpApi(final Owners owners, final String token, final int bodyLimitBytes, final Refusals refusals,
-        final boolean durableWrites)
+    public HttpApi(final Owners owners, final MessageMarks marks, final String token, final int bodyLimitBytes,
+        final Refusals refusals, final boolean durableWrites)
     {
         this.owners = owners;
+        this.marks = marks;
         this.durableWrites = durableWrites;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.bodyLimitBytes = bodyLimitBytes;
@@ -257,7 +260,12 @@ public final class HttpApi
                 mentioned.add(userId);
             }
         }
-        owners.message(channelId, messageId, authorId, guildId, mentioned.stream().mapToLong(Long::longValue).toArray())
+        final long[] mentionedIds = mentioned.stream().mapToLong(Long::longValue).toArray();
+        // A message applied in full already is a retry: answered as the first was, changing nothing.
+        marks.applied(channelId, messageId)
+            .compose(applied -> applied ? Future.succeededFuture() :
+                owners.message(channelId, messageId, authorId, guildId, mentionedIds)
+                    .compose(done -> marks.mark(channelId, messageId)))
             .onSuccess(ok -> ctx.response().setStatusCode(202).end())
             .onFailure(ctx::fail);
     }

@@ -50,6 +50,7 @@ public final class Settings
     public final long redisTimeoutMs;
     /** Whether a change is answered only once Redis confirmed it, when its caller does not say. */
     public final boolean durableWrites;
+    public final long messageRetryWindowMs;
     /** plain or json. */
     public final String logFormat;
     /** TRACE, DEBUG, INFO, WARN, ERROR or OFF. */
@@ -123,6 +124,8 @@ public final class Settings
             v -> intIn(v, 1, 100_000));
         redisTimeoutMs = source.read("redisTimeoutMs", "READSTATES_REDIS_TIMEOUT_MS", "1000", v -> longIn(v, 10, 60_000));
         durableWrites = source.read("durableWrites", "READSTATES_DURABLE_WRITES", "false", Settings::bool);
+        messageRetryWindowMs = source.read("messageRetryWindowMs", "READSTATES_MESSAGE_RETRY_WINDOW_MS", "300000",
+            v -> longIn(v, 1_000, 86_400_000));
         final String secret = source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
         if (!secret.isEmpty() && secret.length() < 32)
         {

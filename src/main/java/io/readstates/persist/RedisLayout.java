@@ -186,6 +186,15 @@ public final class RedisLayout
         return CHANNEL_PREFIX + Ids.format(channelId) + "}";
     }
 
+    /**
+     * @return the key that marks a message as applied in full lately (see {@link MessageMarks}): in the
+     * channel's slot, beside the channel
+     */
+    public static String messageMarkKey(final long channelId, final long messageId)
+    {
+        return channelKey(channelId) + ":m:" + Ids.format(messageId);
+    }
+
     /** @return a pattern that matches every user's key, for SCAN or keyspace notifications. */
     public static String userKeyPattern()
     {

@@ -33,6 +33,7 @@ public final class ReadStates
     private static final long TOO_SMALL_WARNING_INTERVAL_MS = 60_000;
 
     private final String name;
+    private final RecentMessages recent;
     private final ReadStateStore store;
     private final ChannelTable channels;
     private final Watchers watchers;
@@ -41,9 +42,12 @@ public final class ReadStates
     private final ReadState scratch = new ReadState();
     private long lastTooSmallWarning;
 
-    ReadStates(final String name, final ReadStateStore store, final ChannelTable channels, final ShardListener listener)
+    /** @param recent the messages counted lately, so that a retry of one counts nothing */
+    ReadStates(final String name, final ReadStateStore store, final ChannelTable channels, final ShardListener listener,
+        final RecentMessages recent)
     {
         this.name = name;
+        this.recent = recent;
         this.store = store;
         this.channels = channels;
         this.listener = listener;
@@ -179,6 +183,12 @@ public final class ReadStates
         if (authorId != 0)
         {
             ack(authorId, channelId, messageId);
+        }
+        // A message counted here already is a caller's retry: its mentions count once. (An ack and a channel's
+        // last message come to the same whenever repeated.)
+        if (mentioned.length > 0 && !recent.firstTime(channelId, messageId))
+        {
+            return;
         }
         for (final long userId : mentioned)
         {

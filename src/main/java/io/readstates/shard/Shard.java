@@ -86,7 +86,7 @@ public final class Shard extends VerticleBase
     {
         final ReadStateStore store = settings.newStore();
         final ChannelTable channels = new ChannelTable();
-        readStates = new ReadStates(settings.name(), store, channels, listener);
+        readStates = new ReadStates(settings.name(), store, channels, listener, settings.newRecentMessages());
         redis = settings.redis().connect(vertx, "redis-shard-" + settings.index());
         link = redisStatus.link(vertx);
         loader = new UserLoader(redis, link, channels, ownership::epochOf, ownership::lost);

@@ -13,13 +13,22 @@ import io.readstates.store.onheap.OnHeapReadStateStore;
  * @param readStatesPerUser the read states per user its cache is planned for
  */
 public record ShardSettings(int index, RedisTarget redis, Settings.StoreKind store, long cacheBytes, int readStatesPerUser,
-    long flushIntervalMs, int flushBatchRecords, long shutdownTimeoutMs)
+    long flushIntervalMs, int flushBatchRecords, long shutdownTimeoutMs, long messageRetryWindowMs)
 {
+    /** Messages a shard remembers at most to recognise a retry: 1 MiB a shard. */
+    private static final int RECENT_MESSAGES = 65_536;
+
     /** Shard {@code index} of the service: the cache is split evenly over the shards. */
     public static ShardSettings of(final Settings settings, final int index, final RedisTarget redis)
     {
         return new ShardSettings(index, redis, settings.store, settings.cacheBytes / settings.shards, settings.readStatesPerUser,
-            settings.flushIntervalMs, settings.flushBatchRecords, settings.shutdownTimeoutMs);
+            settings.flushIntervalMs, settings.flushBatchRecords, settings.shutdownTimeoutMs, settings.messageRetryWindowMs);
+    }
+
+    /** An empty memory of the messages this shard counted lately. */
+    RecentMessages newRecentMessages()
+    {
+        return new RecentMessages(messageRetryWindowMs, RECENT_MESSAGES);
     }
 
     /** A new, empty store of this shard's kind and size. */

@@ -59,7 +59,7 @@ class ReadStatesBadgesTest
         final ChannelTable channels = new ChannelTable();
         try (OffHeapReadStateStore store = new OffHeapReadStateStore(1_000, 100))
         {
-            final ReadStates readStates = new ReadStates("test shard", store, channels, listener);
+            final ReadStates readStates = new ReadStates("test shard", store, channels, listener, new RecentMessages(60_000, 1024));
             for (final long user : USERS)
             {
                 store.install(user, new LoadedUser());

@@ -108,7 +108,7 @@ class ReadStatesMessageTest
             {
                 told.add("badges of " + userId);
             }
-        });
+        }, new RecentMessages(60_000, 1024));
         for (final long user : new long[] {AUTHOR, MENTIONED, OTHER})
         {
             readStates.watch(user);
