@@ -22,6 +22,13 @@ class DurableWritesTest
     private static final Map<String, String> RARE_FLUSHES = Map.of("READSTATES_FLUSH_INTERVAL_MS", "60000",
         "READSTATES_REDIS_TIMEOUT_MS", "500");
 
+    private static Map<String, String> rareFlushesAnd(final String setting, final String value)
+    {
+        final Map<String, String> settings = new java.util.HashMap<>(RARE_FLUSHES);
+        settings.put(setting, value);
+        return settings;
+    }
+
     private static String stored(final RunningService service, final long user, final long channel)
     {
         return service.redis().hashOrFail(RedisLayout.userKey(user)).get(String.valueOf(channel));
@@ -57,9 +64,7 @@ class DurableWritesTest
     @Test
     void shouldMakeEveryChangeDurableOnANodeSetSoUnlessTheCallerSaysOtherwise() throws Exception
     {
-        final Map<String, String> settings = new java.util.HashMap<>(RARE_FLUSHES);
-        settings.put("READSTATES_DURABLE_WRITES", "true");
-        try (RunningService service = RunningService.withOwnRedis(settings))
+        try (RunningService service = RunningService.withOwnRedis(rareFlushesAnd("READSTATES_DURABLE_WRITES", "true")))
         {
             final Api api = service.api();
             assertEquals(200, api.post("/v1/users/3/channels/7/ack", "{\"messageId\":\"100\"}").status());
@@ -93,9 +98,7 @@ class DurableWritesTest
     @Test
     void shouldAnswerADurableAckOnlyOnceAReplicaHoldsItWhenToldToWaitForOne() throws Exception
     {
-        final Map<String, String> settings = new java.util.HashMap<>(RARE_FLUSHES);
-        settings.put("READSTATES_DURABLE_REPLICAS", "1");
-        try (RunningService service = RunningService.withOwnRedis(settings))
+        try (RunningService service = RunningService.withOwnRedis(rareFlushesAnd("READSTATES_DURABLE_REPLICAS", "1")))
         {
             final Api api = service.api();
             final Api.Reply alone = api.post("/v1/users/6/channels/7/ack?durable=true", "{\"messageId\":\"100\"}");
