@@ -18,6 +18,12 @@ class ClusterHttpApiTest extends HttpApiTest
     }
 
     @Override
+    protected Api anotherNode()
+    {
+        return cluster.api(1);
+    }
+
+    @Override
     protected void stop()
     {
         cluster.close();

@@ -5,6 +5,8 @@ import io.readstates.support.Api;
 import io.readstates.support.Await;
 import io.readstates.support.RunningService;
 import io.readstates.support.TestRedis;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -27,6 +29,18 @@ class DurableWritesTest
         final Map<String, String> settings = new java.util.HashMap<>(RARE_FLUSHES);
         settings.put(setting, value);
         return settings;
+    }
+
+    private static long acknowledgedReplicas(final TestRedis redis)
+    {
+        try
+        {
+            return redis.send(Request.cmd(Command.WAIT).arg(1).arg(100)).toLong();
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("WAIT failed", e);
+        }
     }
 
     private static String stored(final RunningService service, final long user, final long channel)
@@ -108,7 +122,9 @@ class DurableWritesTest
 
             try (TestRedis replica = service.redis().replica())
             {
-                Await.until("the replica in sync", 10_000, () -> replica.hashOrFail(RedisLayout.userKey(6)).containsKey("7"));
+                // In sync, and counted by the master: WAIT counts only replicas it lists as online.
+                Await.until("the replica in sync", 10_000, () -> replica.hashOrFail(RedisLayout.userKey(6)).containsKey("7") &&
+                    acknowledgedReplicas(service.redis()) == 1);
                 final Api.Reply replicated = api.post("/v1/users/6/channels/8/ack?durable=true", "{\"messageId\":\"200\"}");
                 assertEquals(200, replicated.status(), replicated::toString);
                 assertEquals(RedisLayout.encode(200, 0, 1), replica.hashOrFail(RedisLayout.userKey(6)).get("8"),

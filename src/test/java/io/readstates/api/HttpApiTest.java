@@ -48,6 +48,12 @@ class HttpApiTest
         stop();
     }
 
+    /** @return where a caller's retry may land: the same node alone; another node of a cluster */
+    protected Api anotherNode()
+    {
+        return api;
+    }
+
     /** Stops what {@link #open} started. */
     protected void stop() throws Exception
     {
@@ -100,6 +106,22 @@ class HttpApiTest
         body.put("mentions", list);
         final Reply reply = api.post("/v1/messages", body.encode());
         assertEquals(202, reply.status(), reply::toString);
+    }
+
+    @Test
+    void shouldCountTheMentionsOfAMessagePostedAgainOnceWhereverTheRetryLands()
+    {
+        final long channel = newId();
+        final long author = newId();
+        final long mentioned = newId();
+        message(channel, 700, author, 5L, mentioned);
+        final String again = new JsonObject().put("channelId", String.valueOf(channel)).put("messageId", "700")
+            .put("authorId", String.valueOf(author)).put("guildId", "5")
+            .put("mentions", new JsonArray().add(String.valueOf(mentioned))).encode();
+        assertEquals(202, anotherNode().post("/v1/messages", again).status(), "answered as the first was");
+        assertEquals(1, ok(api.get(readStatePath(mentioned, channel))).getInteger("mentionCount"));
+        message(channel, 701, author, 5L, mentioned);
+        assertEquals(2, ok(api.get(readStatePath(mentioned, channel))).getInteger("mentionCount"), "another message counts");
     }
 
     @Test
