@@ -227,7 +227,46 @@ public final class Settings
     /** Settings from the environment and the configuration file it names (or conf/readstates.json if present). */
     public static Settings load(final Map<String, String> env)
     {
-        return new Settings(new Source(file(env), env));
+        final JsonObject file = file(env);
+        refuseUnknownKeys(file);
+        return new Settings(new Source(file, env));
+    }
+
+    /** A key the file sets that no setting reads is a mistake (a typo, a setting renamed), not something to ignore. */
+    private static void refuseUnknownKeys(final JsonObject file)
+    {
+        final Source defaults = defaultsRead();
+        for (final String key : file.fieldNames())
+        {
+            if (!defaults.keys.contains(key))
+            {
+                final String near = defaults.keys.stream().filter(known -> distance(known.toLowerCase(), key.toLowerCase()) <= 2)
+                    .findFirst().map(known -> "did you mean " + known + "?").orElse("docs/operating.md lists every setting");
+                throw new BadSetting(key + " (in the configuration file)", "is not a setting; " + near);
+            }
+        }
+    }
+
+    /** @return the edit distance between two short strings (insertions, deletions, substitutions) */
+    private static int distance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            final int[] current = new int[b.length() + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            previous = current;
+        }
+        return previous[b.length()];
     }
 
     /**
@@ -267,14 +306,17 @@ public final class Settings
     /** @return the environment variable of every setting. */
     public static java.util.Set<String> environmentVariables()
     {
-        final Map<String, String> env = new HashMap<>();
-        env.put("READSTATES_INSECURE_DEV_MODE", "true");
-        env.put("READSTATES_CONFIG", "");
-        final Source source = new Source(new JsonObject(), env);
-        new Settings(source);
-        final java.util.Set<String> names = new java.util.TreeSet<>(source.envNames);
+        final java.util.Set<String> names = new java.util.TreeSet<>(defaultsRead().envNames);
         names.add("READSTATES_CONFIG");
         return names;
+    }
+
+    /** @return a source after every setting was read from it at its default: which keys and variables there are */
+    private static Source defaultsRead()
+    {
+        final Source source = new Source(new JsonObject(), Map.of("READSTATES_INSECURE_DEV_MODE", "true"));
+        new Settings(source);
+        return source;
     }
 
     /** Every setting as it will be used, secrets masked, for the start-up log. */
@@ -300,6 +342,8 @@ public final class Settings
         private final Map<String, String> env;
         private final Map<String, String> described = new LinkedHashMap<>();
         private final java.util.Set<String> envNames = new java.util.HashSet<>();
+        /** The keys read, in the file's terms. */
+        private final java.util.Set<String> keys = new java.util.TreeSet<>();
 
         Source(final JsonObject json, final Map<String, String> env)
         {
@@ -317,6 +361,7 @@ public final class Settings
         <T> T read(final String key, final String envName, final String fallback, final Function<String, T> parse)
         {
             envNames.add(envName);
+            keys.add(key);
             String raw = env.get(envName);
             if (raw == null)
             {

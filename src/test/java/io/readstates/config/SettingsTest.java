@@ -136,6 +136,23 @@ class SettingsTest
     }
 
     @Test
+    void shouldRefuseAKeyOfTheFileThatIsNoSettingAndSuggestTheNearestOne() throws Exception
+    {
+        final Path file = java.nio.file.Files.createTempFile("readstates", ".json");
+        java.nio.file.Files.writeString(file, "{\"cacheBytes\":1048576,\"flushIntervalMS\":20}");
+        final Settings.BadSetting typo = assertThrows(Settings.BadSetting.class,
+            () -> Settings.load(env("READSTATES_CONFIG", file.toString())));
+        assertTrue(typo.getMessage().contains("flushIntervalMS") && typo.getMessage().contains("did you mean flushIntervalMs?"),
+            typo.getMessage());
+
+        java.nio.file.Files.writeString(file, "{\"compressPushes\":true}");
+        final Settings.BadSetting unknown = assertThrows(Settings.BadSetting.class,
+            () -> Settings.load(env("READSTATES_CONFIG", file.toString())));
+        assertTrue(unknown.getMessage().contains("compressPushes") && unknown.getMessage().contains("docs/operating.md"),
+            unknown.getMessage());
+    }
+
+    @Test
     void shouldNeverShowAPasswordOfAMalformedRedisUrl()
     {
         final Settings.BadSetting e = assertThrows(Settings.BadSetting.class,
