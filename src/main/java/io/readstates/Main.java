@@ -29,7 +29,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 @CommandLine.Command(name = "readstates", mixinStandardHelpOptions = true, versionProvider = Version.class,
     subcommands = TokenCommand.class,
     description = "Tracks what every user of a chat platform has read. With no command, runs the service.",
-    footerHeading = "%nSettings (environment variables; each also a key of conf/readstates.json, see docs/operating.md):%n")
+    footerHeading = "%nSettings (an environment variable overrides the key of conf/readstates.json; what each means: docs/operating.md):%n")
 public final class Main implements Callable<Integer>
 {
     static final int BAD_SETTING = 2;
@@ -44,7 +44,7 @@ public final class Main implements Callable<Integer>
     public static void main(final String[] args)
     {
         final CommandLine commandLine = new CommandLine(new Main());
-        commandLine.getCommandSpec().usageMessage().footer(String.join("%n", Settings.environmentVariables()));
+        commandLine.getCommandSpec().usageMessage().footer(String.join("%n", Settings.help()));
         final int status = commandLine.execute(args);
         if (!running)
         {

@@ -314,9 +314,23 @@ public final class Settings
     /** @return a source after every setting was read from it at its default: which keys and variables there are */
     private static Source defaultsRead()
     {
-        final Source source = new Source(new JsonObject(), Map.of("READSTATES_INSECURE_DEV_MODE", "true"));
+        // A token of the right length stands for the one required, so that every other setting keeps its default.
+        final Source source = new Source(new JsonObject(), Map.of("READSTATES_INTERNAL_TOKEN", "a-stand-in-token-0123"));
         new Settings(source);
         return source;
+    }
+
+    /** @return for {@code --help}: each setting's environment variable, key in the file and default on this machine */
+    public static List<String> help()
+    {
+        final Source source = defaultsRead();
+        final List<String> lines = new java.util.ArrayList<>();
+        final String format = "%-38s %-25s %s";
+        lines.add(String.format(format, "environment variable", "key in the file", "default here"));
+        source.keyOfEnv.forEach((env, key) -> lines.add(String.format(format, env, key,
+            source.described.getOrDefault(key, "(unset; a secret)"))));
+        lines.add(String.format(format, "READSTATES_CONFIG", "", "conf/readstates.json"));
+        return lines;
     }
 
     /** Every setting as it will be used, secrets masked, for the start-up log. */
@@ -344,6 +358,7 @@ public final class Settings
         private final java.util.Set<String> envNames = new java.util.HashSet<>();
         /** The keys read, in the file's terms. */
         private final java.util.Set<String> keys = new java.util.TreeSet<>();
+        private final Map<String, String> keyOfEnv = new java.util.TreeMap<>();
 
         Source(final JsonObject json, final Map<String, String> env)
         {
@@ -362,6 +377,7 @@ public final class Settings
         {
             envNames.add(envName);
             keys.add(key);
+            keyOfEnv.put(envName, key);
             String raw = env.get(envName);
             if (raw == null)
             {

@@ -54,6 +54,11 @@ class CommandLineTest
         assertEquals(0, run.status());
         assertTrue(run.output().contains("token"), run.output());
         assertTrue(run.output().contains("READSTATES_HTTP_PORT"), run.output());
+        assertTrue(run.output().lines().anyMatch(line -> line.matches("READSTATES_FLUSH_INTERVAL_MS +flushIntervalMs +50")),
+            "each setting with its key in the file and its default: " + run.output());
+        assertTrue(run.output().lines().anyMatch(line -> line.matches("READSTATES_INSECURE_DEV_MODE +insecureDevMode +false")),
+            run.output());
+        assertTrue(run.output().lines().noneMatch(line -> line.contains("a-stand-in-token")), "no secret, even a stand-in");
     }
 
     @Test
