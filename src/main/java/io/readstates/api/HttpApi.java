@@ -261,6 +261,14 @@ public final class HttpApi
             }
         }
         final long[] mentionedIds = mentioned.stream().mapToLong(Long::longValue).toArray();
+        if (mentionedIds.length == 0)
+        {
+            // Nothing in it counts twice (an ack, a channel's last message): a repeat needs no recognising.
+            owners.message(channelId, messageId, authorId, guildId, mentionedIds)
+                .onSuccess(ok -> ctx.response().setStatusCode(202).end())
+                .onFailure(ctx::fail);
+            return;
+        }
         // A message applied in full already is a retry: answered as the first was, changing nothing.
         marks.applied(channelId, messageId)
             .compose(applied -> applied ? Future.succeededFuture() :
