@@ -247,7 +247,7 @@ public final class Persister
      * every dirty record, succeed, or fail as not confirmed if too few replicas hold it (the master has
      * it, and a failover could lose it: the caller is told, and may retry).
      */
-    private void confirm(final long batch, final boolean truncated, final boolean onReplicas, final LongHashSet lostUsers)
+    private void confirm(final long batch, final boolean truncated, final LongHashSet lostUsers)
     {
         confirmations.removeIf(waiting ->
         {
@@ -255,7 +255,7 @@ public final class Persister
             {
                 return answer(waiting, Refusal.MOVING);
             }
-            return batch > waiting.afterBatch && !truncated && answer(waiting, onReplicas ? null : Refusal.NOT_CONFIRMED);
+            return batch > waiting.afterBatch && !truncated && answer(waiting, replicasBehind ? Refusal.NOT_CONFIRMED : null);
         });
     }
 
@@ -412,7 +412,7 @@ public final class Persister
         }
         if (!confirmations.isEmpty())
         {
-            confirm(inFlightBatch, inFlightTruncated, !replicasBehind, lostUsers);
+            confirm(inFlightBatch, inFlightTruncated, lostUsers);
         }
         scriptsLoaded = true;
         batches++;
