@@ -17,8 +17,8 @@ import io.vertx.core.VertxOptions;
  * --canaries=FILE,FILE} also judges it by bench/canary.py's files, see {@link Canaries}). {@code --url} may
  * list several nodes of a cluster (each takes requests in turn); {@code --owner=local|remote} asks only for users that
  * the first node owns, or only for users it forwards</li>
- * <li>{@code saturate --url=URL --concurrency=C --duration=S [--measuredPid=P]}: acks at saturation, closed loop,
- *     with the CPU process P used per request</li>
+ * <li>{@code saturate --url=URL[,URL...] --concurrency=C --duration=S [--measuredPids=P,...] [--owner=routed]}: acks at saturation, closed loop,
+ *     with the CPU the processes P used together per request</li>
  * <li>{@code bare --port=P}: the bare Vert.x endpoint that answers a constant</li>
  * <li>{@code hot --url=URL --redis=URL --users=5 --rate=R --duration=S}: coalescing and flush lag</li>
  * <li>{@code gateway --url=URL --token=T --secret=S --sockets=10000 --rate=R --duration=S}: message to badges-frame latency</li>

@@ -32,6 +32,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     private static final byte WATCHED = 11;
     private static final byte DESCRIBED = 12;
     private static final byte BEAT = 13;
+    private static final byte BATCH = 14;
 
     private static final byte ACK = 1;
     private static final byte MANUAL_ACK = 2;
@@ -52,6 +53,12 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     public void encodeToWire(final Buffer buffer, final NodeMessage message)
     {
         final Writer out = new Writer(buffer);
+        write(out, message);
+        out.finish();
+    }
+
+    private static void write(final Writer out, final NodeMessage message)
+    {
         if (message instanceof NodeMessage.Call m)
         {
             request(out.kind(CALL), m.request());
@@ -106,13 +113,21 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             out.kind(BEAT).text(m.from()).id(m.incarnation()).bool(m.granted()).texts(m.givenUpNodes())
                 .longs(m.givenUpIncarnations());
         }
-        out.finish();
+        else if (message instanceof NodeMessage.Batch m)
+        {
+            out.kind(BATCH).integer(m.messages().size());
+            m.messages().forEach(each -> write(out, each));
+        }
     }
 
     @Override
     public NodeMessage decodeFromWire(final int position, final Buffer buffer)
     {
-        final Reader in = new Reader(buffer, position);
+        return read(new Reader(buffer, position));
+    }
+
+    private static NodeMessage read(final Reader in)
+    {
         final byte kind = in.kind();
         return switch (kind)
         {
@@ -133,6 +148,16 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
             case WATCHED -> new NodeMessage.Watched(in.text(), in.text(), in.longs(), in.texts(), in.id());
             case DESCRIBED -> new NodeMessage.Described(in.text(), in.text(), in.integers(), in.longs(), in.id());
             case BEAT -> new NodeMessage.Beat(in.text(), in.id(), in.bool(), in.texts(), in.longs());
+            case BATCH ->
+            {
+                final int n = in.integer();
+                final List<NodeMessage> messages = new ArrayList<>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    messages.add(read(in));
+                }
+                yield new NodeMessage.Batch(messages);
+            }
             default -> throw new IllegalArgumentException("not a message between nodes: kind " + kind);
         };
     }

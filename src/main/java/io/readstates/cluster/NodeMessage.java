@@ -3,6 +3,8 @@ package io.readstates.cluster;
 import io.readstates.domain.Refusal;
 import io.readstates.shard.MessagePart;
 
+import java.util.List;
+
 /**
  * Everything one node says to another, over the event bus, written by {@link NodeCodec}. Requests are
  * answered with {@link Done}, {@link Answer}, {@link Refused} or a reply of their own kind; a refusal
@@ -91,6 +93,14 @@ public sealed interface NodeMessage
      */
     record Beat(String from, long incarnation, boolean granted, String[] givenUpNodes, long[] givenUpIncarnations)
         implements NodeMessage
+    {
+    }
+
+    /**
+     * What one event loop had for one node in one turn, in the order it was said; the answer is a batch
+     * too, of the answers to the requests among them, in their order (see {@link Nodes}).
+     */
+    record Batch(List<NodeMessage> messages) implements NodeMessage
     {
     }
 }

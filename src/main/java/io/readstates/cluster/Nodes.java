@@ -3,7 +3,10 @@ package io.readstates.cluster;
 import io.readstates.domain.Refusal;
 import io.readstates.ownership.Node;
 import io.readstates.shard.MessagePart;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -11,11 +14,25 @@ import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The one door between nodes: typed {@link NodeMessage}s over the event bus that the cluster engine
  * already runs, written by {@link NodeCodec}. Each node listens at one address, named for its stable
  * name. A request that gets no answer within the cross-node timeout fails with
  * {@link Refusal#OWNER_UNREACHABLE}; a refusal answered by the other node arrives as that refusal.
+ *
+ * <p>What an event loop says to one node during one turn leaves together when the turn ends, as one
+ * {@link NodeMessage.Batch}, and its answers come back as one: on this kind of machine a socket write
+ * costs more than the request it carries, and under load many requests for the same node arrive in one
+ * turn. Under light load a turn holds one request, which leaves alone and waits for nothing. The price:
+ * a batch is answered when its slowest request is (a user loaded from Redis holds back the others
+ * asked with it). Heartbeats, descriptions, watches and unwatches do not wait for a turn's end: a watch's
+ * answer (the user as it is) must leave before the pushes of the changes after it, which do wait, and
+ * an unwatch must not overtake the watch before it.
  */
 public final class Nodes
 {
@@ -55,6 +72,7 @@ public final class Nodes
         NodeMessage.Beat beat(NodeMessage.Beat beat);
     }
 
+    private final Vertx vertx;
     private final EventBus bus;
     private final String self;
     private final DeliveryOptions requests;
@@ -67,6 +85,7 @@ public final class Nodes
      */
     public Nodes(final Vertx vertx, final String self, final long timeoutMs)
     {
+        this.vertx = vertx;
         this.bus = vertx.eventBus();
         this.self = self;
         this.requests = new DeliveryOptions().setCodecName(NodeCodec.NAME).setSendTimeout(timeoutMs);
@@ -97,7 +116,7 @@ public final class Nodes
     @SuppressWarnings("unchecked")
     public <T> Future<T> call(final Node owner, final UserRequest<T> request)
     {
-        return request(owner.name(), new NodeMessage.Call(request)).map(answer -> (T)((NodeMessage.Answer)answer).value());
+        return queued(owner.name(), new NodeMessage.Call(request)).map(answer -> (T)((NodeMessage.Answer)answer).value());
     }
 
     /** The heartbeats; until they are set, beats go unanswered. */
@@ -115,13 +134,13 @@ public final class Nodes
     /** Has a node check, or apply, its part of a message. */
     public Future<Void> part(final Node node, final MessagePart part, final boolean apply)
     {
-        return request(node.name(), new NodeMessage.Part(part, apply)).mapEmpty();
+        return queued(node.name(), new NodeMessage.Part(part, apply)).mapEmpty();
     }
 
     /** Tells a node of channels' new last messages; done once it has learned them. */
     public Future<Void> news(final Node node, final NodeMessage.News news)
     {
-        return request(node.name(), news).mapEmpty();
+        return queued(node.name(), news).mapEmpty();
     }
 
     /** Asks a user's owner to send this node every change of the user, and the user as it is now. */
@@ -139,13 +158,81 @@ public final class Nodes
     /** Sends a change of a user to a node that holds sessions of it. */
     public void push(final String node, final NodeMessage.Push push)
     {
-        bus.send(ADDRESS + node, push, oneWay);
+        enqueue(node, push, null);
     }
 
     /** Asks a node to describe itself. */
     public Future<NodeMessage.Described> describe(final Node node)
     {
         return request(node.name(), new NodeMessage.Describe()).map(NodeMessage.Described.class::cast);
+    }
+
+    private Future<NodeMessage> queued(final String node, final NodeMessage message)
+    {
+        final Promise<NodeMessage> answer = Promise.promise();
+        enqueue(node, message, answer);
+        return answer.future();
+    }
+
+    /** Adds a message to this event loop's batch for the node; {@code answer} null: nothing answers it. */
+    private void enqueue(final String node, final NodeMessage message, final Promise<NodeMessage> answer)
+    {
+        final Context context = vertx.getOrCreateContext();
+        Map<String, Outbox> outboxes = context.get(this);
+        if (outboxes == null)
+        {
+            outboxes = new HashMap<>();
+            context.put(this, outboxes);
+        }
+        final Outbox outbox = outboxes.computeIfAbsent(node, name -> new Outbox());
+        if (outbox.messages.isEmpty())
+        {
+            context.runOnContext(turnEnded -> send(node, outbox.take()));
+        }
+        outbox.messages.add(message);
+        outbox.answers.add(answer);
+    }
+
+    private void send(final String node, final Outbox batch)
+    {
+        if (batch.messages.size() == 1)
+        {
+            final Promise<NodeMessage> answer = batch.answers.get(0);
+            if (answer == null)
+            {
+                bus.send(ADDRESS + node, batch.messages.get(0), oneWay);
+            }
+            else
+            {
+                request(node, batch.messages.get(0)).onComplete(answer);
+            }
+            return;
+        }
+        final List<Promise<NodeMessage>> waiting = batch.answers.stream().filter(a -> a != null).toList();
+        final NodeMessage.Batch message = new NodeMessage.Batch(batch.messages);
+        if (waiting.isEmpty())
+        {
+            bus.send(ADDRESS + node, message, oneWay);
+            return;
+        }
+        request(node, message).onComplete(ar ->
+        {
+            for (int i = 0; i < waiting.size(); i++)
+            {
+                if (ar.failed())
+                {
+                    waiting.get(i).fail(ar.cause());
+                }
+                else if (((NodeMessage.Batch)ar.result()).messages().get(i) instanceof NodeMessage.Refused refused)
+                {
+                    waiting.get(i).fail(refused.toRefusal());
+                }
+                else
+                {
+                    waiting.get(i).complete(((NodeMessage.Batch)ar.result()).messages().get(i));
+                }
+            }
+        });
     }
 
     private Future<NodeMessage> request(final String node, final NodeMessage message)
@@ -164,25 +251,52 @@ public final class Nodes
 
     private void receive(final Message<NodeMessage> message, final Inbox inbox)
     {
-        final NodeMessage body = message.body();
+        if (message.body() instanceof NodeMessage.Batch batch)
+        {
+            final List<Future<? extends NodeMessage>> answers = new ArrayList<>();
+            for (final NodeMessage each : batch.messages())
+            {
+                final Future<? extends NodeMessage> answer = handle(each, inbox);
+                if (answer != null)
+                {
+                    answers.add(answer);
+                }
+            }
+            if (!answers.isEmpty())
+            {
+                Future.join(answers).onComplete(all ->
+                    message.reply(new NodeMessage.Batch(answers.stream().map(Nodes::answerOf).toList()), oneWay));
+            }
+            return;
+        }
+        final Future<? extends NodeMessage> answer = handle(message.body(), inbox);
+        if (answer != null)
+        {
+            answer.onComplete(done -> message.reply(answerOf(answer), oneWay));
+        }
+    }
+
+    /** @return the answer to a request, or null for a message that is not answered */
+    private Future<? extends NodeMessage> handle(final NodeMessage body, final Inbox inbox)
+    {
         if (body instanceof NodeMessage.Call call)
         {
-            answer(message, inbox.answer(call.request()).map(NodeMessage.Answer::new));
+            return inbox.answer(call.request()).map(NodeMessage.Answer::new);
         }
-        else if (body instanceof NodeMessage.Part part)
+        if (body instanceof NodeMessage.Part part)
         {
-            answer(message, inbox.messagePart(part.part(), part.apply()).map(done -> NodeMessage.Done.INSTANCE));
+            return inbox.messagePart(part.part(), part.apply()).map(done -> NodeMessage.Done.INSTANCE);
         }
-        else if (body instanceof NodeMessage.News news)
+        if (body instanceof NodeMessage.News news)
         {
-            answer(message, inbox.learn(news).map(done -> NodeMessage.Done.INSTANCE));
+            return inbox.learn(news).map(done -> NodeMessage.Done.INSTANCE);
         }
-        else if (body instanceof NodeMessage.Watch watch)
+        if (body instanceof NodeMessage.Watch watch)
         {
-            answer(message, sessions == null ? Future.failedFuture(Refusal.of(503, "gateway_off",
-                "the WebSocket gateway is off on the user's owner")) : sessions.watch(watch.userId(), watch.node()));
+            return sessions == null ? Future.failedFuture(Refusal.of(503, "gateway_off",
+                "the WebSocket gateway is off on the user's owner")) : sessions.watch(watch.userId(), watch.node());
         }
-        else if (body instanceof NodeMessage.Unwatch unwatch && sessions != null)
+        if (body instanceof NodeMessage.Unwatch unwatch && sessions != null)
         {
             sessions.unwatch(unwatch.userId(), unwatch.node());
         }
@@ -192,31 +306,45 @@ public final class Nodes
         }
         else if (body instanceof NodeMessage.Beat beat && beats != null)
         {
-            message.reply(beats.beat(beat), oneWay);
+            return Future.succeededFuture(beats.beat(beat));
         }
         else if (body instanceof NodeMessage.Describe)
         {
-            message.reply(inbox.describe(), oneWay);
+            return Future.succeededFuture(inbox.describe());
         }
+        return null;
     }
 
-    private void answer(final Message<NodeMessage> message, final Future<? extends NodeMessage> answer)
+    /** A completed answer as it crosses: a refusal crosses whole, any other failure as a 500. */
+    private static NodeMessage answerOf(final AsyncResult<? extends NodeMessage> answer)
     {
-        answer.onComplete(ar ->
+        if (answer.succeeded())
         {
-            if (ar.succeeded())
-            {
-                message.reply(ar.result(), oneWay);
-            }
-            else if (ar.cause() instanceof Refusal refusal)
-            {
-                message.reply(NodeMessage.Refused.of(refusal), oneWay);
-            }
-            else
-            {
-                LOG.error("a request from another node failed", ar.cause());
-                message.reply(NodeMessage.Refused.of(Refusal.of(500, "internal", "an internal error occurred")), oneWay);
-            }
-        });
+            return answer.result();
+        }
+        if (answer.cause() instanceof Refusal refusal)
+        {
+            return NodeMessage.Refused.of(refusal);
+        }
+        LOG.error("a request from another node failed", answer.cause());
+        return NodeMessage.Refused.of(Refusal.of(500, "internal", "an internal error occurred"));
+    }
+
+    /** One event loop's messages for one node in the current turn, each with its answer's promise (null if none). */
+    private static final class Outbox
+    {
+        private List<NodeMessage> messages = new ArrayList<>();
+        private List<Promise<NodeMessage>> answers = new ArrayList<>();
+
+        /** @return the turn's messages, leaving the outbox empty for the next turn */
+        Outbox take()
+        {
+            final Outbox taken = new Outbox();
+            taken.messages = messages;
+            taken.answers = answers;
+            messages = new ArrayList<>();
+            answers = new ArrayList<>();
+            return taken;
+        }
     }
 }

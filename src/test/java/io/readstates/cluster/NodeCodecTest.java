@@ -85,6 +85,21 @@ class NodeCodecTest
     }
 
     @Test
+    void shouldCarryABatchInItsOrderAndTheAnswersToIt()
+    {
+        assertCarried(new NodeMessage.Batch(List.of(
+            new NodeMessage.Call(new UserRequest.Ack(42, 7, 1000)),
+            new NodeMessage.Push(43, 7, null, "{\"op\":\"badges\"}", 3),
+            new NodeMessage.Part(new MessagePart(7, 500, 9, 1000, new long[] {42, 43}), false),
+            new NodeMessage.Unwatch(44, "readstates-1"))));
+        assertCarried(new NodeMessage.Batch(List.of(
+            new NodeMessage.Answer(new ReadStateView(7, 1000, 0, 5)),
+            NodeMessage.Refused.of(Refusal.MOVING),
+            NodeMessage.Done.INSTANCE)));
+        assertCarried(new NodeMessage.Batch(List.of()));
+    }
+
+    @Test
     void shouldReadAMessageFromWhereItStartsInABufferItShares()
     {
         final Buffer buffer = Buffer.buffer().appendString("what came before");
@@ -122,9 +137,20 @@ class NodeCodecTest
         {
             return a == b;
         }
-        if (a instanceof List<?> && b instanceof List<?>)
+        if (a instanceof List<?> as && b instanceof List<?> bs)
         {
-            return a.equals(b);
+            if (as.size() != bs.size())
+            {
+                return false;
+            }
+            for (int i = 0; i < as.size(); i++)
+            {
+                if (!sameMessage(as.get(i), bs.get(i)))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
         if (a.getClass() != b.getClass())
         {
