@@ -162,7 +162,7 @@ public final class ReadStatesService
             () -> stats.stream().mapToLong(st -> st.residentUsers).sum(), nodes);
         final MessageMarks marks = new MessageMarks(redis.connect(vertx, "redis-messages"), settings.messageRetryWindowMs,
             settings.redisTimeoutMs);
-        final HttpApi api = new HttpApi(owners, marks, settings.internalToken, settings.bodyLimitBytes,
+        final HttpApi api = new HttpApi(owners, marks, settings.internalTokens, settings.metricsToken, settings.bodyLimitBytes,
             new Refusals(metrics.registry()), settings.durableWrites);
         final ClusterSessions clusterSessions = membership == null || !gatewayOn ? null :
             new ClusterSessions(vertx, owners, router, sessions, settings.maxSessionsPerUser);

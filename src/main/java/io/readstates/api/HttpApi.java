@@ -19,8 +19,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -49,12 +47,11 @@ public final class HttpApi
     private static final int MAX_MENTIONS = 1_000;
     private static final int MAX_ACKS = 100;
 
-    private static final String BEARER = "Bearer ";
     /** The HTTP address of the node that owns the user of the request. */
     static final String OWNER = "X-Readstates-Owner";
 
     private final Owners owners;
-    private final byte[] token;
+    private final BearerTokens tokens;
     private final int bodyLimitBytes;
     private final Refusals refusals;
     /** Every route, for the Allow header of a 405; every event loop's router adds the same ones. */
@@ -68,16 +65,18 @@ public final class HttpApi
     }
 
     /**
-     * @param token the internal token every request must carry; null disables the check (development only).
+     * @param tokens the internal tokens, one of which every request must carry (none: no check, development only)
+     * @param metricsToken a token that reads {@code /metrics} only, or null
      * @param durableWrites whether a change is answered only once Redis confirmed it when the caller does not say
      */
-    public HttpApi(final Owners owners, final MessageMarks marks, final String token, final int bodyLimitBytes,
+    public HttpApi(final Owners owners, final MessageMarks marks, final List<String> tokens, final String metricsToken,
+        final int bodyLimitBytes,
         final Refusals refusals, final boolean durableWrites)
     {
         this.owners = owners;
         this.marks = marks;
         this.durableWrites = durableWrites;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.tokens = new BearerTokens(tokens, metricsToken);
         this.bodyLimitBytes = bodyLimitBytes;
         this.refusals = refusals;
     }
@@ -95,7 +94,7 @@ public final class HttpApi
     /**
      * @param open routes that answer without the internal token (health, the demo page); they say
      * nothing about any user
-     * @param metrics the Prometheus scrape, behind the internal token like the API
+     * @param metrics the Prometheus scrape, behind the internal tokens like the API, or the metrics token
      * @param gateway takes the WebSocket upgrades of the gateway's path (it checks its own tokens); null
      * when the gateway is off
      */
@@ -105,8 +104,9 @@ public final class HttpApi
         final Router router = Router.router(vertx);
         open.accept(router);
         router.route(Gateway.PATH).handler(ctx -> upgrade(ctx, gateway));
-        router.route().handler(this::authenticate);
-        router.get("/metrics").handler(metrics);
+        router.get("/metrics").handler(ctx -> authenticate(ctx, tokens.metrics(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))))
+            .handler(metrics);
+        router.route().handler(ctx -> authenticate(ctx, tokens.internal(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))));
         router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
 
         route(router, HttpMethod.POST, "/v1/messages", this::messageCreated);
@@ -395,22 +395,17 @@ public final class HttpApi
     }
 
     /**
-     * Every route, known or not, needs the internal token, as {@code Bearer <token>} (the scheme in any
-     * case); the token is compared in constant time.
+     * Every route, known or not, needs an internal token, as {@code Bearer <token>} (the scheme in any case);
+     * {@code /metrics} also takes the metrics token (see {@link BearerTokens}).
      */
-    private void authenticate(final RoutingContext ctx)
+    private void authenticate(final RoutingContext ctx, final boolean accepted)
     {
-        if (token != null)
+        if (!accepted)
         {
-            final String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            final boolean bearer = given != null && given.regionMatches(true, 0, BEARER, 0, BEARER.length());
-            if (!bearer || !MessageDigest.isEqual(token, given.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8)))
-            {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                error(ctx, 401, "unauthorized", given == null ?
-                    "send the internal token as Authorization: Bearer <token>" : "the internal token is not valid");
-                return;
-            }
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            error(ctx, 401, "unauthorized", ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null ?
+                "send the internal token as Authorization: Bearer <token>" : "the token is not valid here");
+            return;
         }
         ctx.next();
     }

@@ -43,7 +43,16 @@ public final class TokenCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         final long seconds = parseTtl(ttl);
-        final String secret = Settings.userTokenSecret(System.getenv());
+        final String secret;
+        try
+        {
+            secret = Settings.userTokenSecret(System.getenv());
+        }
+        catch (final Settings.BadSetting e)
+        {
+            // A token signed with a secret the service refuses would never be accepted anywhere.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (secret == null)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),

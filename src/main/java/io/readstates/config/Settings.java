@@ -39,8 +39,13 @@ public final class Settings
     /** How many read states per user the cache is planned for: one user slot per this many record slots. */
     public final int readStatesPerUser;
     public final long flushIntervalMs;
-    /** Null only in insecure development mode. */
-    public final String internalToken;
+    /**
+     * Every internal token accepted (several during a rotation: the new one and the old one); empty only in
+     * insecure development mode.
+     */
+    public final List<String> internalTokens;
+    /** A token that reads {@code /metrics} and nothing else, for the scraper; null when none is set. */
+    public final String metricsToken;
     public final boolean insecureDevMode;
     public final int bodyLimitBytes;
     public final StoreKind store;
@@ -126,13 +131,7 @@ public final class Settings
         durableWrites = source.read("durableWrites", "READSTATES_DURABLE_WRITES", "false", Settings::bool);
         messageRetryWindowMs = source.read("messageRetryWindowMs", "READSTATES_MESSAGE_RETRY_WINDOW_MS", "300000",
             v -> longIn(v, 1_000, 86_400_000));
-        final String secret = source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
-        if (!secret.isEmpty() && secret.length() < 32)
-        {
-            throw new BadSetting("userTokenSecret (READSTATES_USER_TOKEN_SECRET)",
-                "must be at least 32 characters long: it signs user tokens with HS256");
-        }
-        userTokenSecret = secret.isEmpty() ? null : secret;
+        userTokenSecret = checkedUserTokenSecret(source.readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET"));
         identifyTimeoutMs = source.read("identifyTimeoutMs", "READSTATES_IDENTIFY_TIMEOUT_MS", "10000", v -> longIn(v, 1, 600_000));
         sessionIdleTimeoutMs = source.read("sessionIdleTimeoutMs", "READSTATES_SESSION_IDLE_TIMEOUT_MS", "60000",
             v -> longIn(v, 100, 3_600_000));
@@ -201,18 +200,22 @@ public final class Settings
                 "no internal token is configured; set one, or set READSTATES_INSECURE_DEV_MODE=true to run " +
                 "without authentication on a development machine");
         }
-        if (!token.isEmpty() && token.length() < 16)
+        internalTokens = token.isEmpty() ? List.of() : tokens("internalToken (READSTATES_INTERNAL_TOKEN)", token);
+        final String metrics = source.readSecret("metricsToken", "READSTATES_METRICS_TOKEN");
+        metricsToken = metrics.isEmpty() ? null : tokens("metricsToken (READSTATES_METRICS_TOKEN)", metrics).get(0);
+        if (metricsToken != null && internalTokens.contains(metricsToken))
         {
-            throw new BadSetting("internalToken (READSTATES_INTERNAL_TOKEN)", "must be at least 16 characters long");
+            throw new BadSetting("metricsToken (READSTATES_METRICS_TOKEN)", "must differ from every internal token");
         }
-        internalToken = token.isEmpty() ? null : token;
         if (cacheBytes / shards < 1L << 16)
         {
             throw new BadSetting("cacheBytes (READSTATES_CACHE_BYTES)",
                 "gives each of the " + shards + " shards less than 64 KiB; raise it or lower shards");
         }
         described.putAll(source.described);
-        described.put("internalToken", internalToken == null ? "(none: insecure development mode)" : "****");
+        described.put("internalToken", internalTokens.isEmpty() ? "(none: insecure development mode)" :
+            internalTokens.size() == 1 ? "****" : internalTokens.size() + " tokens, ****");
+        described.put("metricsToken", metricsToken == null ? "(unset: the internal token reads /metrics)" : "****");
         described.put("userTokenSecret", userTokenSecret == null ? "(unset: the WebSocket gateway is off)" : "****");
         if (clustered())
         {
@@ -276,8 +279,41 @@ public final class Settings
      */
     public static String userTokenSecret(final Map<String, String> env)
     {
-        final String secret = new Source(file(env), env).readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET");
+        return checkedUserTokenSecret(new Source(file(env), env).readSecret("userTokenSecret", "READSTATES_USER_TOKEN_SECRET"));
+    }
+
+    /** @return the secret, or null if empty; refuses one the service would refuse */
+    private static String checkedUserTokenSecret(final String secret)
+    {
+        if (!secret.isEmpty() && secret.length() < 32)
+        {
+            throw new BadSetting("userTokenSecret (READSTATES_USER_TOKEN_SECRET)",
+                "must be at least 32 characters long: it signs user tokens with HS256");
+        }
         return secret.isEmpty() ? null : secret;
+    }
+
+    /**
+     * One token, or several separated by commas (during a rotation, the new one and the old one): each at
+     * least 16 characters long, without spaces.
+     */
+    private static List<String> tokens(final String setting, final String value)
+    {
+        final List<String> tokens = new ArrayList<>();
+        for (final String token : value.split(",", -1))
+        {
+            final String trimmed = token.trim();
+            if (trimmed.length() < 16 || trimmed.chars().anyMatch(Character::isWhitespace))
+            {
+                throw new BadSetting(setting, "each token must be at least 16 characters long, without spaces" +
+                    (value.contains(",") ? " (several tokens are separated by commas)" : ""));
+            }
+            if (!tokens.contains(trimmed))
+            {
+                tokens.add(trimmed);
+            }
+        }
+        return List.copyOf(tokens);
     }
 
     private static JsonObject file(final Map<String, String> env)

@@ -12,17 +12,21 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * End-user tokens: JWTs signed with HS256 by a shared secret, whose {@code sub} is the user id and
- * whose {@code exp} is required and checked.
+ * whose {@code exp} is required and checked. Clocks of the issuer and the service may differ by up to
+ * {@link #CLOCK_SKEW_SECONDS}: a token issued that much in the future, or expired that long ago, is valid.
  */
 public final class UserTokens
 {
+    /** Small enough that an expired token is not used for long; large enough for clocks kept by NTP. */
+    public static final int CLOCK_SKEW_SECONDS = 10;
+
     private final JWTAuth jwt;
 
     public UserTokens(final Vertx vertx, final String secret)
     {
         this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
             .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-            .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(0)));
+            .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(CLOCK_SKEW_SECONDS)));
     }
 
     /** @return the user id the token names; fails if the token is not valid now. */

@@ -9,12 +9,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** No route answers without the internal token, and a refused request changes nothing. */
+/**
+ * No route answers without an internal token, and a refused request changes nothing; a token being rotated
+ * out still works beside the new one, and the metrics token reads the metrics and nothing else.
+ */
 class AuthTest
 {
+    private static final String OLD_TOKEN = "the-token-being-rotated-out";
+    private static final String METRICS_TOKEN = "the-scraper-token-0123456";
     private static final long USER = 4242;
     private static final long CHANNEL = 77;
     private static final String ACK = "{\"messageId\":\"99\"}";
@@ -35,7 +42,8 @@ class AuthTest
     static void start() throws Exception
     {
         redis = new TestRedis();
-        service = RunningService.start(redis.url());
+        service = RunningService.start(redis.url(), Map.of("READSTATES_INTERNAL_TOKEN", RunningService.TOKEN + "," + OLD_TOKEN,
+            "READSTATES_METRICS_TOKEN", METRICS_TOKEN));
         assertEquals(200, service.api().post("/v1/users/" + USER + "/channels/" + CHANNEL + "/ack", "{\"messageId\":\"50\"}").status());
     }
 
@@ -57,6 +65,25 @@ class AuthTest
     {
         assertEveryRouteRefused(service.api().withToken("not-the-internal-token-at-all"));
         assertEveryRouteRefused(service.api().withToken(RunningService.TOKEN + "x"));
+    }
+
+    @Test
+    void shouldAcceptEveryTokenOfARotation()
+    {
+        final Reply state = service.api().withToken(OLD_TOKEN).get("/v1/users/" + USER + "/channels/" + CHANNEL + "/read-state");
+        assertEquals(200, state.status(), state::toString);
+        assertEquals("50", state.json().getString("lastMessageId"));
+        assertEquals(200, service.api().withToken(OLD_TOKEN).get("/metrics").status());
+    }
+
+    @Test
+    void shouldLetTheMetricsTokenReadTheMetricsAndNothingElse()
+    {
+        final Reply metrics = service.api().withToken(METRICS_TOKEN).get("/metrics");
+        assertEquals(200, metrics.status(), metrics::toString);
+        assertTrue(metrics.body().contains("# TYPE"), "a Prometheus scrape");
+        assertEquals(401, service.api().withToken(null).get("/metrics").status());
+        assertEveryRouteRefused(service.api().withToken(METRICS_TOKEN));
     }
 
     private static void assertEveryRouteRefused(final Api api)

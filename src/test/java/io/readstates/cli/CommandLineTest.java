@@ -79,7 +79,7 @@ class CommandLineTest
     }
 
     @Test
-    void shouldRefuseATokenWithoutASecretOrWithABadTtl() throws Exception
+    void shouldRefuseATokenWithoutAValidSecretOrWithABadTtl() throws Exception
     {
         final Run noSecret = run(Map.of(), "token", "--user", "42");
         assertEquals(2, noSecret.status(), noSecret.output());
@@ -89,5 +89,8 @@ class CommandLineTest
         assertTrue(badTtl.output().contains("--ttl"), badTtl.output());
         final Run badUser = run(Map.of("READSTATES_USER_TOKEN_SECRET", SECRET), "token", "--user", "0");
         assertEquals(2, badUser.status(), badUser.output());
+        final Run shortSecret = run(Map.of("READSTATES_USER_TOKEN_SECRET", "too-short-for-the-service"), "token", "--user", "42");
+        assertEquals(2, shortSecret.status(), shortSecret.output());
+        assertTrue(shortSecret.output().contains("at least 32 characters"), shortSecret.output());
     }
 }

@@ -87,7 +87,23 @@ class SettingsTest
         assertRefused("READSTATES_INTERNAL_TOKEN", noToken);
         assertRefused("READSTATES_INTERNAL_TOKEN", env("READSTATES_INTERNAL_TOKEN", "short"));
         noToken.put("READSTATES_INSECURE_DEV_MODE", "true");
-        assertNull(Settings.load(noToken).internalToken);
+        assertTrue(Settings.load(noToken).internalTokens.isEmpty());
+    }
+
+    @Test
+    void shouldAcceptSeveralInternalTokensForARotationAndAMetricsTokenOfItsOwn()
+    {
+        final Settings settings = Settings.load(env("READSTATES_INTERNAL_TOKEN", "the-new-token-0123456, the-old-token-0123456",
+            "READSTATES_METRICS_TOKEN", "a-scraper-token-0123456"));
+        assertEquals(List.of("the-new-token-0123456", "the-old-token-0123456"), settings.internalTokens);
+        assertEquals("a-scraper-token-0123456", settings.metricsToken);
+        assertEquals("2 tokens, ****", settings.describe().get("internalToken"));
+        assertEquals("****", settings.describe().get("metricsToken"));
+
+        assertRefused("READSTATES_INTERNAL_TOKEN", env("READSTATES_INTERNAL_TOKEN", "the-new-token-0123456,short"));
+        assertRefused("READSTATES_INTERNAL_TOKEN", env("READSTATES_INTERNAL_TOKEN", "the-new-token-0123456,"));
+        assertRefused("READSTATES_METRICS_TOKEN", env("READSTATES_METRICS_TOKEN", "short"));
+        assertRefused("READSTATES_METRICS_TOKEN", env("READSTATES_METRICS_TOKEN", "a-token-of-sixteen-chars"));
     }
 
     @Test
@@ -113,6 +129,7 @@ class SettingsTest
     {
         final Settings settings = Settings.load(env("READSTATES_REDIS_URL", "redis://user:hunter2@redis:6379"));
         assertEquals("****", settings.describe().get("internalToken"));
+        assertEquals("(unset: the internal token reads /metrics)", settings.describe().get("metricsToken"));
         assertTrue(!settings.describe().toString().contains("hunter2"), settings.describe().toString());
         assertTrue(!settings.describe().toString().contains("a-token-of-sixteen-chars"));
     }

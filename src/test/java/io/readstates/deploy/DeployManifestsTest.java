@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,7 +122,7 @@ class DeployManifestsTest
         }
         final Settings settings = Settings.load(environment(container));
         assertNotNull(settings.redis, "the cluster's Redis, not a local one");
-        assertNotNull(settings.internalToken);
+        assertFalse(settings.internalTokens.isEmpty());
         assertEquals(RedisTarget.server("redis://readstates-redis:6379"), settings.redis);
         final StatefulSet redis = (StatefulSet)manifests("redis.yaml").stream().filter(r -> r instanceof StatefulSet).findFirst().orElseThrow();
         assertTrue(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().contains("--appendonly"));
@@ -162,6 +163,10 @@ class DeployManifestsTest
         assertTrue(dockerfile.contains("EXPOSE " + Settings.load(Map.of("READSTATES_INSECURE_DEV_MODE", "true")).httpPort));
         assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("/health/ready"));
         assertTrue(dockerfile.contains("-jar /app/readstates.jar"), "the manifest's Add-Opens applies only with -jar");
+        final Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (.+)$").matcher(dockerfile);
+        assertTrue(entrypoint.find(), "an entrypoint");
+        assertTrue(entrypoint.group(1).contains("readstates.jar \\\"$@\\\"") && entrypoint.group(1).endsWith("\"--\"]"),
+            "the arguments of docker run reach the CLI: " + entrypoint.group(1));
 
         final JsonNode compose = compose();
         assertTrue(compose.path("services").path("redis").path("command").toString().contains("--appendonly"));
@@ -260,6 +265,12 @@ class DeployManifestsTest
             "the grace period covers the pause and the shutdown");
         assertTrue(container.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(m.getMountPath())),
             "a writable /tmp beside the read-only root file system");
+        assertEquals("/health/live", container.getStartupProbe().getHttpGet().getPath(), "liveness waits for the start");
+        assertTrue(container.getStartupProbe().getPeriodSeconds() * container.getStartupProbe().getFailureThreshold() >= 60,
+            "a minute to start");
+        final var spread = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertEquals("kubernetes.io/hostname", spread.getPodAffinityTerm().getTopologyKey(), "one pod per machine");
+        assertEquals(set.getSpec().getSelector().getMatchLabels(), spread.getPodAffinityTerm().getLabelSelector().getMatchLabels());
         final StatefulSet redis = (StatefulSet)manifests("redis.yaml").stream().filter(r -> r instanceof StatefulSet).findFirst().orElseThrow();
         final Container redisContainer = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertNotNull(redisContainer.getLivenessProbe());
