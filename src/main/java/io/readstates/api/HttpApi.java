@@ -110,6 +110,7 @@ public final class HttpApi
         router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
 
         route(router, HttpMethod.POST, "/v1/messages", this::messageCreated);
+        route(router, HttpMethod.POST, "/v1/deleted-messages", this::messageDeleted);
         route(router, HttpMethod.POST, "/v1/users/:userId/channels/:channelId/ack", this::ack);
         route(router, HttpMethod.POST, "/v1/users/:userId/acks", this::bulkAck);
         route(router, HttpMethod.GET, "/v1/users/:userId/read-states", this::readStates);
@@ -274,6 +275,29 @@ public final class HttpApi
             .compose(applied -> applied ? Future.succeededFuture() :
                 owners.message(channelId, messageId, authorId, guildId, mentionedIds)
                     .compose(done -> marks.mark(channelId, messageId)))
+            .onSuccess(ok -> ctx.response().setStatusCode(202).end())
+            .onFailure(ctx::fail);
+    }
+
+    /**
+     * A message was deleted: each user it mentioned who has not read it yet loses that mention, on the
+     * user's owner. Repeated, it takes back nothing more (see {@link UserRequest.Unmention}).
+     */
+    private void messageDeleted(final RoutingContext ctx)
+    {
+        final RequestBody body = RequestBody.of(ctx);
+        final long channelId = body.id("channelId");
+        final long messageId = body.id("messageId");
+        final JsonArray mentionList = body.array("mentions", 0, MAX_MENTIONS);
+        final Set<Long> mentioned = new LinkedHashSet<>();
+        for (int i = 0; i < mentionList.size(); i++)
+        {
+            mentioned.add(body.idAt("mentions", mentionList, i));
+        }
+        marks.deletionApplied(channelId, messageId)
+            .compose(applied -> applied ? Future.succeededFuture() :
+                Future.all(mentioned.stream().map(userId -> owners.call(new UserRequest.Unmention(userId, channelId, messageId)))
+                    .toList()).compose(done -> marks.markDeletion(channelId, messageId)))
             .onSuccess(ok -> ctx.response().setStatusCode(202).end())
             .onFailure(ctx::fail);
     }

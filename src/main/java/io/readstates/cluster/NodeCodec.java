@@ -43,6 +43,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
     private static final byte BADGES_OF = 7;
     private static final byte DURABLE = 8;
     private static final byte DELETE_USER = 9;
+    private static final byte UNMENTION = 10;
 
     private static final byte NULL = 0;
     private static final byte VIEW = 1;
@@ -168,6 +169,10 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         {
             out.kind(ACK).id(r.userId()).id(r.channelId()).id(r.messageId());
         }
+        else if (request instanceof UserRequest.Unmention r)
+        {
+            out.kind(UNMENTION).id(r.userId()).id(r.channelId()).id(r.messageId());
+        }
         else if (request instanceof UserRequest.ManualAck r)
         {
             out.kind(MANUAL_ACK).id(r.userId()).id(r.channelId()).id(r.messageId()).integer(r.mentionCount());
@@ -209,6 +214,7 @@ final class NodeCodec implements MessageCodec<NodeMessage, NodeMessage>
         {
             case ACK -> new UserRequest.Ack(in.id(), in.id(), in.id());
             case MANUAL_ACK -> new UserRequest.ManualAck(in.id(), in.id(), in.id(), in.integer());
+            case UNMENTION -> new UserRequest.Unmention(in.id(), in.id(), in.id());
             case ACKS -> new UserRequest.Acks(in.id(), in.longs(), in.longs());
             case ALL_READ_STATES -> new UserRequest.AllReadStates(in.id());
             case ONE_READ_STATE -> new UserRequest.OneReadState(in.id(), in.id());

@@ -30,6 +30,16 @@ public sealed interface UserRequest<T>
         }
     }
 
+    /** A deleted message's mention of the user, taken back (once, however often the deletion is repeated). */
+    record Unmention(long userId, long channelId, long messageId) implements UserRequest<ReadStateView>
+    {
+        @Override
+        public ReadStateView apply(final ReadStates readStates)
+        {
+            return readStates.unmention(userId, channelId, messageId);
+        }
+    }
+
     /** A manual ack: lastRead set to the message exactly, even backwards, with the given mentions. */
     record ManualAck(long userId, long channelId, long messageId, int mentionCount) implements UserRequest<ReadStateView>
     {

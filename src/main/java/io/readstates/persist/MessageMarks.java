@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * the rest, and each shard's memory of the messages it counted ({@code shard.RecentMessages}) keeps the
  * parts already applied from counting twice.
  *
+ * <p>A message's deletion is marked the same way, under a key of its own.
+ *
  * <p>Redis is asked with a deadline, and a mark that cannot be read or written counts as absent: messages
  * go on while Redis is away, recognised as repeats by the shards' memory alone.
  */
@@ -32,17 +34,38 @@ public final class MessageMarks
     /** @return true if the message was applied in full within the window, as far as Redis says in time */
     public Future<Boolean> applied(final long channelId, final long messageId)
     {
-        return redis.send(Request.cmd(Command.EXISTS).arg(RedisLayout.messageMarkKey(channelId, messageId)))
-            .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-            .map(answer -> answer.toInteger() == 1)
-            .otherwise(false);
+        return exists(RedisLayout.messageMarkKey(channelId, messageId));
     }
 
     /** Marks the message applied in full, for the window; a mark Redis does not take is let go. */
     public Future<Void> mark(final long channelId, final long messageId)
     {
-        return redis.send(Request.cmd(Command.SET).arg(RedisLayout.messageMarkKey(channelId, messageId)).arg("1")
-                .arg("PX").arg(windowMs))
+        return set(RedisLayout.messageMarkKey(channelId, messageId));
+    }
+
+    /** @return true if the message's deletion was applied in full within the window */
+    public Future<Boolean> deletionApplied(final long channelId, final long messageId)
+    {
+        return exists(RedisLayout.deletionMarkKey(channelId, messageId));
+    }
+
+    /** Marks the message's deletion applied in full, for the window. */
+    public Future<Void> markDeletion(final long channelId, final long messageId)
+    {
+        return set(RedisLayout.deletionMarkKey(channelId, messageId));
+    }
+
+    private Future<Boolean> exists(final String key)
+    {
+        return redis.send(Request.cmd(Command.EXISTS).arg(key))
+            .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+            .map(answer -> answer.toInteger() == 1)
+            .otherwise(false);
+    }
+
+    private Future<Void> set(final String key)
+    {
+        return redis.send(Request.cmd(Command.SET).arg(key).arg("1").arg("PX").arg(windowMs))
             .timeout(timeoutMs, TimeUnit.MILLISECONDS)
             .<Void>mapEmpty()
             .otherwise((Void)null);

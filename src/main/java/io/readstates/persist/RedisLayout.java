@@ -195,6 +195,12 @@ public final class RedisLayout
         return channelKey(channelId) + ":m:" + Ids.format(messageId);
     }
 
+    /** @return the key that marks a message's deletion as applied in full lately, beside its creation's mark */
+    public static String deletionMarkKey(final long channelId, final long messageId)
+    {
+        return channelKey(channelId) + ":d:" + Ids.format(messageId);
+    }
+
     /** @return a pattern that matches every user's key, for SCAN or keyspace notifications. */
     public static String userKeyPattern()
     {

@@ -34,6 +34,8 @@ public final class ReadStates
 
     private final String name;
     private final RecentMessages recent;
+    /** The users' parts of deleted messages taken back lately, so that a repeated deletion takes back nothing. */
+    private final RecentMessages deletions;
     private final ReadStateStore store;
     private final ChannelTable channels;
     private final Watchers watchers;
@@ -48,6 +50,7 @@ public final class ReadStates
     {
         this.name = name;
         this.recent = recent;
+        this.deletions = recent.another();
         this.store = store;
         this.channels = channels;
         this.listener = listener;
@@ -81,6 +84,21 @@ public final class ReadStates
     public ReadStateView ack(final long userId, final long channelId, final long messageId)
     {
         changed(store().ack(userId, channelId, messageId), userId, channelId);
+        return readState(userId, channelId);
+    }
+
+    /**
+     * Takes back a deleted message's mention of the user, if the message is still unread (see
+     * {@link ReadStateStore#unmention}), once within the retry window however often the deletion comes.
+     *
+     * @return the read state after, or null if the user has none in the channel
+     */
+    public ReadStateView unmention(final long userId, final long channelId, final long messageId)
+    {
+        if (deletions.firstTime(RecentMessages.partOf(userId, channelId), messageId))
+        {
+            changed(store().unmention(userId, channelId, messageId), userId, channelId);
+        }
         return readState(userId, channelId);
     }
 

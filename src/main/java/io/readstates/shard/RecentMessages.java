@@ -15,6 +15,7 @@ import org.agrona.collections.LongHashSet;
  */
 public final class RecentMessages
 {
+    private final long windowMs;
     private final long windowNanos;
     private final LongHashSet remembered;
     /** Digests in the order remembered, with when: a ring, oldest at {@link #head}. */
@@ -25,6 +26,7 @@ public final class RecentMessages
 
     public RecentMessages(final long windowMs, final int capacity)
     {
+        this.windowMs = windowMs;
         this.windowNanos = windowMs * 1_000_000;
         this.remembered = new LongHashSet(capacity * 2);
         this.digests = new long[capacity];
@@ -56,6 +58,21 @@ public final class RecentMessages
         size++;
         remembered.add(digest);
         return true;
+    }
+
+    /** @return an empty memory with the same window and capacity */
+    public RecentMessages another()
+    {
+        return new RecentMessages(windowMs, digests.length);
+    }
+
+    /**
+     * @return what stands for the channel when one user's part of a message is remembered rather than the
+     * whole message (a deletion is taken back user by user)
+     */
+    public static long partOf(final long userId, final long channelId)
+    {
+        return channelId ^ mix(userId ^ 0x5DEECE66DL);
     }
 
     /** @return how many messages are remembered now */

@@ -36,6 +36,15 @@ public final class ReadStateRules
     }
 
     /**
+     * The mention count once a deleted message's mention is taken back: one less if the message is still
+     * unread (a read message's mentions were cleared by the ack), never below 0.
+     */
+    public static int withoutMention(final int mentionCount, final long messageId, final long lastReadMessageId)
+    {
+        return mentionCount > 0 && isAfter(messageId, lastReadMessageId) ? mentionCount - 1 : mentionCount;
+    }
+
+    /**
      * @return the version of a read state's next change
      * @throws IllegalStateException if the read state is at {@link #MAX_VERSION}: it can change no more,
      *     and is left as it was

@@ -71,6 +71,12 @@ public interface ReadStateStore extends AutoCloseable
     /** mentions + 1 if messageId is after lastRead; saturates at {@link Integer#MAX_VALUE}. */
     Outcome mention(long userId, long channelId, long messageId);
 
+    /**
+     * Takes back the mention of a deleted message: mentions - 1 if messageId is after lastRead and mentions
+     * is above 0. Makes no read state where there is none.
+     */
+    Outcome unmention(long userId, long channelId, long messageId);
+
     /** Deletes one read state; the deletion is dirty until written. UNCHANGED if there was none. */
     Outcome delete(long userId, long channelId);
 

@@ -125,6 +125,43 @@ class HttpApiTest
     }
 
     @Test
+    void shouldTakeBackADeletedMessagesMentionsOnceFromWhoeverHasNotReadIt()
+    {
+        final long channel = newId();
+        final long author = newId();
+        final long unread = newId();
+        final long read = newId();
+        message(channel, 800, author, 5L, unread, read);
+        message(channel, 801, author, 5L, unread);
+        ok(api.post(ackPath(read, channel), "{\"messageId\":\"800\"}"));
+        final String deletion = new JsonObject().put("channelId", String.valueOf(channel)).put("messageId", "800")
+            .put("mentions", new JsonArray().add(String.valueOf(unread)).add(String.valueOf(read))).encode();
+
+        assertEquals(202, api.post("/v1/deleted-messages", deletion).status());
+        final JsonObject after = ok(api.get(readStatePath(unread, channel)));
+        assertEquals(1, after.getInteger("mentionCount"), "the other message's mention stays");
+        assertEquals("0", after.getString("lastMessageId"));
+        assertEquals(0, ok(api.get(readStatePath(read, channel))).getInteger("mentionCount"));
+        assertEquals("800", ok(api.get(readStatePath(read, channel))).getString("lastMessageId"), "a read stays read");
+        assertEquals(1, ok(api.get("/v1/users/" + unread + "/badges")).getInteger("mentionCount"));
+
+        assertEquals(202, anotherNode().post("/v1/deleted-messages", deletion).status(), "a retry is answered as the first");
+        assertEquals(1, ok(api.get(readStatePath(unread, channel))).getInteger("mentionCount"), "and takes back nothing more");
+    }
+
+    @Test
+    void shouldRefuseAMalformedDeletionAndChangeNothing()
+    {
+        final long channel = newId();
+        final long mentioned = newId();
+        message(channel, 900, newId(), 5L, mentioned);
+        assertError(400, "invalid_id", api.post("/v1/deleted-messages",
+            "{\"channelId\":\"" + channel + "\",\"messageId\":\"900\",\"mentions\":[\"" + mentioned + "\",\"x\"]}"));
+        assertError(400, "missing_field", api.post("/v1/deleted-messages", "{\"channelId\":\"" + channel + "\"}"));
+        assertEquals(1, ok(api.get(readStatePath(mentioned, channel))).getInteger("mentionCount"));
+    }
+
+    @Test
     void shouldAckAndAnswerTheReadStateAfter()
     {
         final long user = newId();

@@ -28,6 +28,7 @@ class NodeCodecTest
         for (final UserRequest<?> request : List.<UserRequest<?>>of(
             new UserRequest.Ack(MAX_ID, 7, 1000),
             new UserRequest.ManualAck(42, 7, 300, 2),
+            new UserRequest.Unmention(42, 7, MAX_ID),
             new UserRequest.Acks(42, new long[] {1, 2, MAX_ID}, new long[] {10, 20, 30}),
             new UserRequest.AllReadStates(42),
             new UserRequest.OneReadState(42, 7),

@@ -95,6 +95,29 @@ class ReadStateStoreTest
 
     @ParameterizedTest
     @EnumSource(Stores.class)
+    void shouldTakeBackTheMentionOfADeletedMessageOnlyWhileItIsUnread(final Stores kind)
+    {
+        try (ReadStateStore store = emptyResident(kind, 16, 4, ALICE))
+        {
+            store.ack(ALICE, GENERAL, 500);
+            store.mention(ALICE, GENERAL, 600);
+            store.mention(ALICE, GENERAL, 700);
+            assertEquals(Outcome.UNCHANGED, store.unmention(ALICE, GENERAL, 400), "read before: its mention was cleared");
+            assertEquals(Outcome.CHANGED, store.unmention(ALICE, GENERAL, 600));
+            assertEquals(1, get(store, ALICE, GENERAL).mentionCount);
+            assertEquals(500, get(store, ALICE, GENERAL).lastReadMessageId);
+            assertEquals(Outcome.CHANGED, store.unmention(ALICE, GENERAL, 700));
+            assertEquals(Outcome.UNCHANGED, store.unmention(ALICE, GENERAL, 800), "never below zero");
+            assertEquals(0, get(store, ALICE, GENERAL).mentionCount);
+            final long neverRead = GENERAL + 1;
+            assertEquals(Outcome.UNCHANGED, store.unmention(ALICE, neverRead, 800), "no read state is made");
+            assertFalse(store.get(ALICE, neverRead, new ReadState()));
+            assertEquals(Outcome.NOT_RESIDENT, store.unmention(BOB, GENERAL, 800));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stores.class)
     void shouldCreateReadStateOnFirstMention(final Stores kind)
     {
         try (ReadStateStore store = emptyResident(kind, 16, 4, ALICE))

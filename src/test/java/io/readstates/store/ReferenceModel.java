@@ -229,6 +229,19 @@ final class ReferenceModel implements ReadStateStore
         return write(userId, channelId, now[0], now[1] == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int)now[1] + 1);
     }
 
+    @Override
+    public Outcome unmention(final long userId, final long channelId, final long messageId)
+    {
+        final long[] now = current(userId, channelId);
+        if (now == null)
+        {
+            return Outcome.NOT_RESIDENT;
+        }
+        // Spelled out here rather than through ReadStateRules, so that the model checks the rule as well.
+        final boolean unread = Long.compareUnsigned(messageId, now[0]) > 0;
+        return write(userId, channelId, now[0], unread && now[1] > 0 ? (int)now[1] - 1 : (int)now[1]);
+    }
+
     /** @return {lastRead, mentions} of the live record or zeros, after counting a use; null if not resident. */
     private long[] current(final long userId, final long channelId)
     {

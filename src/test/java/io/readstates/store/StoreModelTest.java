@@ -94,9 +94,13 @@ class StoreModelTest
             return same("manualAck", model.manualAck(user, channel, message, count),
                 store.manualAck(user, channel, message, count));
         }
-        if (dice < 50)
+        if (dice < 46)
         {
             return same("mention", model.mention(user, channel, message), store.mention(user, channel, message));
+        }
+        if (dice < 50)
+        {
+            return same("unmention", model.unmention(user, channel, message), store.unmention(user, channel, message));
         }
         if (dice < 54)
         {

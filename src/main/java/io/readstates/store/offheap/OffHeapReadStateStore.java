@@ -50,6 +50,7 @@ public final class OffHeapReadStateStore implements ReadStateStore
     private static final int ACK = 0;
     private static final int MANUAL_ACK = 1;
     private static final int MENTION = 2;
+    private static final int UNMENTION = 3;
 
     private final RecordTable records;
     private final UserTable users;
@@ -196,6 +197,12 @@ public final class OffHeapReadStateStore implements ReadStateStore
         return change(userId, channelId, MENTION, messageId, 0);
     }
 
+    @Override
+    public Outcome unmention(final long userId, final long channelId, final long messageId)
+    {
+        return change(userId, channelId, UNMENTION, messageId, 0);
+    }
+
     private Outcome change(final long userId, final long channelId, final int op, final long messageId, final int count)
     {
         final int user = users.find(userId);
@@ -242,6 +249,10 @@ public final class OffHeapReadStateStore implements ReadStateStore
             case MANUAL_ACK:
                 newLastRead = messageId;
                 newMentions = count;
+                break;
+            case UNMENTION:
+                newLastRead = lastRead;
+                newMentions = ReadStateRules.withoutMention(mentions, messageId, lastRead);
                 break;
             default:
                 newLastRead = lastRead;

@@ -202,6 +202,22 @@ public final class OnHeapReadStateStore implements ReadStateStore
         return set(user, channelId, lastRead, ReadStateRules.plusOne(mentions));
     }
 
+    @Override
+    public Outcome unmention(final long userId, final long channelId, final long messageId)
+    {
+        final User user = used(userId);
+        if (user == null)
+        {
+            return Outcome.NOT_RESIDENT;
+        }
+        final Record r = live(user, channelId);
+        if (r == null)
+        {
+            return Outcome.UNCHANGED;
+        }
+        return set(user, channelId, r.lastRead, ReadStateRules.withoutMention(r.mentions, messageId, r.lastRead));
+    }
+
     private Outcome set(final User user, final long channelId, final long lastRead, final int mentions)
     {
         Record r = user.records.get(channelId);
