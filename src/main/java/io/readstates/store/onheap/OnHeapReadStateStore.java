@@ -206,14 +206,10 @@ public final class OnHeapReadStateStore implements ReadStateStore
     public Outcome unmention(final long userId, final long channelId, final long messageId)
     {
         final User user = used(userId);
-        if (user == null)
-        {
-            return Outcome.NOT_RESIDENT;
-        }
-        final Record r = live(user, channelId);
+        final Record r = user == null ? null : live(user, channelId);
         if (r == null)
         {
-            return Outcome.UNCHANGED;
+            return user == null ? Outcome.NOT_RESIDENT : Outcome.UNCHANGED;
         }
         return set(user, channelId, r.lastRead, ReadStateRules.withoutMention(r.mentions, messageId, r.lastRead));
     }
