@@ -131,7 +131,9 @@ for n in $NODES; do
     # Acks at saturation: the nodes' CPU per ack, all nodes together, over the measured seconds only.
     for owner in any routed; do
       [ "$n" = 1 ] && [ "$owner" = routed ] && continue
-      line=$("${TOOL[@]}" saturate --url="$URLS" --token="$TOKEN" --warmup=5 --duration="$SATURATE_S" --concurrency=64 \
+      # 20 s of warm-up at saturation: the forwarding path is compiled only under load (the rate part's
+      # warm-up leaves three nodes on one core spending half their CPU in the JIT for another minute).
+      line=$("${TOOL[@]}" saturate --url="$URLS" --token="$TOKEN" --warmup=20 --duration="$SATURATE_S" --concurrency=64 \
         --owner="$owner" --label="cluster-$n-saturated-$owner" --measuredPids="$(IFS=,; echo "${PIDS[*]}")" "${POPULATION[@]}")
       echo "$n node(s), acks at saturation sent to $( [ $owner = any ] && echo each node in turn || echo each user\'s owner ): $line" \
         | tee -a "$SUMMARY"
