@@ -28,7 +28,7 @@ DURATION=${DURATION:-30}
 PARTS=${PARTS:-"rate saturate"}
 SATURATE_S=${SATURATE_S:-20}
 # Three nodes on one core compile the forwarding path slowly: after 20 s at saturation their C2 threads still
-# took half the core, and the CPU per ack read then was 2.4 to 3.8 times the warm figure.
+# took half the core, and the CPU per ack read then was 3.0 and 3.6 times the figure after 90 s.
 SATURATE_WARMUP=${SATURATE_WARMUP:-90}
 POPULATION=(--hotUsers=50000 --coldUsers=0 --channelsPerUser=8)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
