@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one door between nodes: typed {@link NodeMessage}s over the event bus that the cluster engine
@@ -208,7 +209,7 @@ public final class Nodes
             }
             return;
         }
-        final List<Promise<NodeMessage>> waiting = batch.answers.stream().filter(a -> a != null).toList();
+        final List<Promise<NodeMessage>> waiting = batch.answers.stream().filter(Objects::nonNull).toList();
         final NodeMessage.Batch message = new NodeMessage.Batch(batch.messages);
         if (waiting.isEmpty())
         {
