@@ -26,6 +26,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.readstates.gateway.Gateway;
 
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -251,17 +252,7 @@ public final class HttpApi
         final long messageId = body.id("messageId");
         final long authorId = body.id("authorId");
         final long guildId = body.has("guildId") ? body.id("guildId") : Badges.DIRECT_MESSAGES;
-        final JsonArray mentionList = body.array("mentions", 0, MAX_MENTIONS);
-        final Set<Long> mentioned = new LinkedHashSet<>();
-        for (int i = 0; i < mentionList.size(); i++)
-        {
-            final long userId = body.idAt("mentions", mentionList, i);
-            if (userId != authorId)
-            {
-                mentioned.add(userId);
-            }
-        }
-        final long[] mentionedIds = mentioned.stream().mapToLong(Long::longValue).toArray();
+        final long[] mentionedIds = mentions(body, authorId);
         if (mentionedIds.length == 0)
         {
             // Nothing in it counts twice (an ack, a channel's last message): a repeat needs no recognising.
@@ -288,18 +279,29 @@ public final class HttpApi
         final RequestBody body = RequestBody.of(ctx);
         final long channelId = body.id("channelId");
         final long messageId = body.id("messageId");
-        final JsonArray mentionList = body.array("mentions", 0, MAX_MENTIONS);
-        final Set<Long> mentioned = new LinkedHashSet<>();
-        for (int i = 0; i < mentionList.size(); i++)
-        {
-            mentioned.add(body.idAt("mentions", mentionList, i));
-        }
+        final long[] mentioned = mentions(body, 0);
         marks.deletionApplied(channelId, messageId)
             .compose(applied -> applied ? Future.succeededFuture() :
-                Future.all(mentioned.stream().map(userId -> owners.call(new UserRequest.Unmention(userId, channelId, messageId)))
+                Future.all(Arrays.stream(mentioned).mapToObj(userId -> owners.call(new UserRequest.Unmention(userId, channelId, messageId)))
                     .toList()).compose(done -> marks.markDeletion(channelId, messageId)))
             .onSuccess(ok -> ctx.response().setStatusCode(202).end())
             .onFailure(ctx::fail);
+    }
+
+    /** @return the distinct users of the body's {@code mentions}, in their order, {@code except} left out (0: none) */
+    private static long[] mentions(final RequestBody body, final long except)
+    {
+        final JsonArray list = body.array("mentions", 0, MAX_MENTIONS);
+        final Set<Long> mentioned = new LinkedHashSet<>();
+        for (int i = 0; i < list.size(); i++)
+        {
+            final long userId = body.idAt("mentions", list, i);
+            if (userId != except)
+            {
+                mentioned.add(userId);
+            }
+        }
+        return mentioned.stream().mapToLong(Long::longValue).toArray();
     }
 
     private void ack(final RoutingContext ctx)
